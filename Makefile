@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# PVM for Linux 6.12: the guest patch set, the kvm-pvm host backend and the
+# harness that builds both kernels and tests them nested under QEMU.
+# See README.md.
+
+S := scripts
+
+.PHONY: help run check deps tree host guest selftests initramfs clean distclean
+
+help:
+	@echo "make run        build what is stale, boot L1 nested, run the tests, print results"
+	@echo "make check      the test suite: static checks, builds, ABI tests, boot tests"
+	@echo "make deps       install the Debian packages the project needs"
+	@echo "make tree       assemble build/linux (linux-source-6.12 + patches/series + overlay)"
+	@echo "make host       build the L1 host kernel (build/host)"
+	@echo "make guest      build the guest kernel (build/guest)"
+	@echo "make selftests  build tools/testing/selftests/pvm (build/selftests)"
+	@echo "make initramfs  build the guest and L1 test images"
+	@echo "make clean      remove build output, keep the unpacked tree"
+	@echo "make distclean  remove build/ entirely"
+
+run:
+	@$(S)/run.sh
+
+check:
+	@$(S)/check.sh
+
+deps:
+	@$(S)/deps.sh
+
+tree: deps
+	@$(S)/tree.sh
+
+host guest: tree
+	@$(S)/kbuild.sh $@
+
+selftests: guest
+	@$(S)/selftests.sh
+
+initramfs: host guest
+	@$(S)/mkinitramfs.sh guest
+	@$(S)/mkinitramfs.sh l1
+
+clean:
+	rm -rf build/host build/guest build/headers build/selftests build/runs \
+		build/check build/logs build/initramfs-* build/*.cpio*
+
+distclean:
+	rm -rf build

@@ -1,0 +1,125 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The test suite ('make check'): static checks, the builds, the ABI tests,
+# the native guest boot and the nested L1 boot, reported as one KTAP
+# document in build/check/results.ktap and summarised as
+# 'N passed, N failed, N skipped'.  Exits non-zero on any failure.
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+
+out=$BUILD/check
+rm -rf "$out"
+mkdir -p "$out"
+body=$out/body.ktap
+: >"$body"
+n=0
+
+# t NAME CMD...: run one top-level test.  Its output is nested under its
+# result; exit 0 passes, 4 skips, anything else fails.
+t()
+{
+	local name=$1 t0 rc
+	shift
+	n=$((n + 1))
+	t0=$(now)
+	"$@" >"$out/$name.out" 2>&1 </dev/null
+	rc=$?
+	nest <"$out/$name.out" >>"$body"
+	if [ $rc -eq 0 ]; then
+		echo "ok $n $name" >>"$body"
+	elif [ $rc -eq 4 ]; then
+		echo "ok $n $name # SKIP $(tail -n 1 "$out/$name.out")" >>"$body"
+	else
+		echo "not ok $n $name # exit $rc" >>"$body"
+	fi
+	printf '%-26s %-7s %s\n' "$name" "$([ $rc -eq 0 ] && echo ok || { [ $rc -eq 4 ] && echo skip || echo FAILED; })" "$(elapsed "$t0")"
+}
+
+# each CMD ITEM...: a KTAP subtest per ITEM, passing when "CMD ITEM" does.
+each()
+{
+	local cmd=$1 i=0 item rc=0
+	shift
+	echo "KTAP version 1"
+	echo "1..$#"
+	for item in "$@"; do
+		i=$((i + 1))
+		if $cmd "$item" >"$out/each.tmp" 2>&1; then
+			echo "ok $i ${item#$ROOT/}"
+		else
+			sed 's/^/# /' "$out/each.tmp"
+			echo "not ok $i ${item#$ROOT/}"
+			rc=1
+		fi
+	done
+	return $rc
+}
+
+# Runs a command whose output is KTAP; fails if the KTAP has failures even
+# when the command's status says otherwise.
+ktap_of()
+{
+	local f=$1
+	shift
+	"$@" || return 1
+	cat "$f"
+	python3 "$ROOT/scripts/ktap.py" --summary "$f" >/dev/null
+}
+
+shell_syntax()
+{
+	case $1 in
+	*.py) python3 -m py_compile "$1" ;;
+	*/init|*/initramfs/*) sh -n "$1" ;;
+	*) bash -n "$1" ;;
+	esac
+}
+
+checkpatch()
+{
+	local cp=$KSRC/scripts/checkpatch.pl
+	case $1 in
+	*.patch) $cp --strict --no-tree --quiet --show-types "$1" ;;
+	*) $cp --strict --no-tree --quiet --show-types -f "$1" ;;
+	esac
+}
+
+uapi_c90()
+{
+	echo '#include <asm/pvm_para.h>' |
+		gcc -std=c90 -pedantic -Wall -Werror -fsyntax-only \
+			-isystem "$BUILD/headers/include" -x c -
+}
+
+l1_boot()
+{
+	ktap_of "$BUILD/runs/l1/ktap.log" boot_l1
+}
+
+echo "== make check: $(date -u '+%F %T') UTC"
+t deps "$ROOT/scripts/deps.sh"
+t script_syntax each shell_syntax "$ROOT"/scripts/*.sh "$ROOT"/scripts/*.py \
+	"$ROOT"/scripts/initramfs/init "$ROOT"/scripts/initramfs/*/*.sh "$ROOT/.ci/run"
+t ktap_parser "$ROOT/scripts/test-ktap.sh"
+t tree "$ROOT/scripts/tree.sh"
+t series_applies "$ROOT/scripts/tree.sh" --check
+mapfile -t cfiles < <(cd "$ROOT" && git ls-files --cached --others --exclude-standard \
+	$OVERLAY_DIRS | grep -E '\.(c|h|S)$' | sed "s|^|$ROOT/|")
+mapfile -t pfiles < <(ls "$ROOT"/patches/*.patch 2>/dev/null)
+t checkpatch each checkpatch "${cfiles[@]}" "${pfiles[@]}"
+t build_host "$ROOT/scripts/kbuild.sh" host
+t build_guest "$ROOT/scripts/kbuild.sh" guest
+t build_selftests "$ROOT/scripts/selftests.sh"
+t uapi_header_c90 uapi_c90
+t pvm_abi_test "$BUILD/selftests/pvm/pvm_abi_test"
+t image_guest "$ROOT/scripts/mkinitramfs.sh" guest
+t image_l1 "$ROOT/scripts/mkinitramfs.sh" l1
+t guest_native_boot ktap_of "$BUILD/runs/guest-native/ktap.log" boot_guest_native
+t guest_native_log_clean log_clean "$BUILD/runs/guest-native/console.log"
+t l1_boot l1_boot
+t l1_log_clean log_clean "$BUILD/runs/l1/console.log"
+
+{ echo "KTAP version 1"; echo "1..$n"; cat "$body"; } >"$out/results.ktap"
+echo "== results (build/check/results.ktap)"
+python3 "$ROOT/scripts/ktap.py" "$out/results.ktap"

@@ -1,0 +1,95 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the project's scripts.  Source it; do not run it.
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+KSRC=$BUILD/linux
+LOGDIR=$BUILD/logs
+TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
+SOURCE_PKG=linux-source-6.12
+
+# Top-level directories of this repository that mirror kernel paths and are
+# copied over the kernel tree.  Everything else (scripts/, configs/, ...) is
+# project tooling.
+OVERLAY_DIRS="arch Documentation include tools virt"
+
+die()
+{
+	echo "error: $*" >&2
+	exit 1
+}
+
+now()
+{
+	date +%s.%N
+}
+
+elapsed()
+{
+	awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'
+}
+
+# stage NAME CMD...: run CMD with its output in $LOGDIR/NAME.log and print
+# one line with the outcome and the wall time.  On failure the end of the
+# log is shown so that the reason is on the terminal, not only in a file.
+stage()
+{
+	local name=$1 t0 rc
+	shift
+	mkdir -p "$LOGDIR"
+	t0=$(now)
+	if "$@" >"$LOGDIR/$name.log" 2>&1; then
+		printf '%-22s ok      %s\n' "$name" "$(elapsed "$t0")"
+		return 0
+	fi
+	rc=$?
+	printf '%-22s FAILED  %s (exit %d, log: %s)\n' "$name" \
+		"$(elapsed "$t0")" "$rc" "${LOGDIR#$ROOT/}/$name.log"
+	tail -n 25 "$LOGDIR/$name.log" | sed 's/^/  | /'
+	return "$rc"
+}
+
+kernel_release()
+{
+	cat "$BUILD/$1/include/config/kernel.release" 2>/dev/null ||
+		die "build/$1 has no kernel built: run 'make $1'"
+}
+
+# Kernel log lines that mean something went wrong, whatever the tests said.
+LOG_ALARM='WARNING: CPU|WARNING: at|BUG:|kernel BUG|Oops|Kernel panic|general protection fault|Call Trace:|UBSAN:|KASAN:|segfault at'
+
+# log_clean FILE: succeed when FILE (a console log) has no alarm line.
+log_clean()
+{
+	[ -s "$1" ] || { echo "$1 is empty or missing"; return 1; }
+	if grep -E -n "$LOG_ALARM" "$1"; then
+		echo "alarming lines in ${1#$ROOT/} (above)"
+		return 1
+	fi
+	echo "$(wc -l <"$1") lines, none alarming"
+}
+
+l1_append="console=ttyS0 pvmtest.ktap=ttyS1 panic=-1 loglevel=6"
+guest_append="console=ttyS0 pvmtest.ktap=ttyS1 panic=-1 loglevel=6"
+L1_TIMEOUT=${L1_TIMEOUT:-1500}
+
+boot_l1()
+{
+	"$ROOT/scripts/qemu.sh" l1 "$L1_TIMEOUT" "$BUILD/host/arch/x86/boot/bzImage" \
+		"$BUILD/l1-initramfs.cpio" 3G -append "$l1_append"
+}
+
+boot_guest_native()
+{
+	"$ROOT/scripts/qemu.sh" guest-native 120 "$BUILD/guest/arch/x86/boot/bzImage" \
+		"$BUILD/guest-initramfs.cpio.gz" 512M -append "$guest_append"
+}
+
+# Indent a test's output by one KTAP level; lines that are not KTAP become
+# diagnostics so that a parser never mistakes them for results.  (The
+# images' init carries its own copy: it runs under busybox.)
+nest()
+{
+	awk '/^[ ]*(KTAP version|TAP version|[0-9]+\.\.[0-9]+|ok |not ok |#)/ { print "    " $0; next }
+	     { print "    # " $0 }'
+}

@@ -1,0 +1,77 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# mkinitramfs.sh guest|l1: the test images.
+#   guest  build/guest-initramfs.cpio.gz: busybox, init, guest tests.
+#   l1     build/l1-initramfs.cpio: busybox, init, the host kernel's modules,
+#          Debian's qemu-system-x86_64 with its libraries, TCG module and
+#          firmware, the guest kernel and guest image, host tests.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+what=${1:?usage: mkinitramfs.sh guest|l1}
+root=$BUILD/initramfs-$what
+rm -rf "$root"
+mkdir -p "$root"/{bin,dev,etc,proc,sys,tmp,tests,lib/modules}
+
+busybox=/bin/busybox
+dpkg-query -W busybox-static >/dev/null 2>&1 && [ -x "$busybox" ] ||
+	die "$busybox is not the static busybox: run 'make deps' (busybox-static)"
+cp "$busybox" "$root/bin/busybox"
+ln -s busybox "$root/bin/sh"
+install -m 755 "$ROOT/scripts/initramfs/init" "$root/init"
+mknod -m 600 "$root/dev/console" c 5 1
+echo "$what" >"$root/etc/pvm-role"
+
+# Copy a file to the same path inside the image, following links, together
+# with the shared libraries it needs.
+copy_with_libs()
+{
+	local f lib
+
+	for f in "$@"; do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+		for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
+			[ -e "$root$lib" ] && continue
+			mkdir -p "$root$(dirname "$lib")"
+			cp -L "$lib" "$root$lib"
+		done
+	done
+}
+
+case $what in
+guest)
+	install -m 755 "$ROOT"/scripts/initramfs/guest/*.sh "$root/tests/"
+	cp "$ROOT/scripts/initramfs/guest/list" "$root/tests/list"
+	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$BUILD/guest-initramfs.cpio.gz"
+	echo "guest image: $(du -h "$BUILD/guest-initramfs.cpio.gz" | cut -f1)"
+	;;
+l1)
+	rel=$(kernel_release host)
+	[ -f "$BUILD/guest/arch/x86/boot/bzImage" ] || die "no guest kernel: run 'make guest'"
+	[ -f "$BUILD/guest-initramfs.cpio.gz" ] || die "no guest image: run 'make initramfs'"
+	cp -a "$BUILD/host/modules-install/lib/modules/$rel" "$root/lib/modules/"
+
+	qemu=/usr/bin/qemu-system-x86_64
+	[ -x $qemu ] || die "$qemu missing: run 'make deps' (qemu-system-x86)"
+	copy_with_libs $qemu /usr/lib/x86_64-linux-gnu/qemu/accel-tcg-x86_64.so
+	for f in /usr/share/qemu/{qboot.rom,linuxboot.bin,linuxboot_dma.bin,pvh.bin,kvmvapic.bin,multiboot_dma.bin} \
+		 /usr/share/seabios/{bios-256k.bin,bios-microvm.bin}; do
+		mkdir -p "$root$(dirname "$f")"
+		cp -L "$f" "$root$f"
+	done
+	mkdir -p "$root/guest"
+	cp "$BUILD/guest/arch/x86/boot/bzImage" "$root/guest/bzImage"
+	cp "$BUILD/guest-initramfs.cpio.gz" "$root/guest/initramfs.cpio.gz"
+
+	install -m 755 "$ROOT"/scripts/initramfs/l1/*.sh "$root/tests/"
+	cp "$ROOT/scripts/initramfs/l1/list" "$root/tests/list"
+	# Uncompressed: under TCG, inflating ~100 MB costs more than loading it.
+	(cd "$root" && find . | cpio -o -H newc --quiet) >"$BUILD/l1-initramfs.cpio"
+	echo "L1 image: $(du -h "$BUILD/l1-initramfs.cpio" | cut -f1)"
+	;;
+*)
+	die "unknown image $what"
+	;;
+esac
