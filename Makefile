@@ -38,7 +38,7 @@ host guest: tree
 selftests: guest
 	@$(S)/selftests.sh
 
-initramfs: host guest
+initramfs: host selftests
 	@$(S)/mkinitramfs.sh guest
 	@$(S)/mkinitramfs.sh l1
 

@@ -69,8 +69,8 @@ log_clean()
 	echo "$(wc -l <"$1") lines, none alarming"
 }
 
-l1_append="console=ttyS0 pvmtest.ktap=ttyS1 panic=-1 loglevel=6"
-guest_append="console=ttyS0 pvmtest.ktap=ttyS1 panic=-1 loglevel=6"
+l1_append="console=ttyS0 pvmtest.ktap=ttyS1 panic=-1 loglevel=7"
+guest_append="console=ttyS0 pvmtest.ktap=ttyS1 panic=-1 loglevel=7"
 L1_TIMEOUT=${L1_TIMEOUT:-1500}
 
 boot_l1()

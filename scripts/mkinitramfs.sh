@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkinitramfs.sh guest|l1: the test images.
-#   guest  build/guest-initramfs.cpio.gz: busybox, init, guest tests.
+#   guest  build/guest-initramfs.cpio.gz: busybox, init, guest tests and
+#          the PVM selftests (tools/testing/selftests/pvm).
 #   l1     build/l1-initramfs.cpio: busybox, init, the host kernel's modules,
 #          Debian's qemu-system-x86_64 with its libraries, TCG module and
 #          firmware, the guest kernel and guest image, host tests.
@@ -42,7 +43,9 @@ copy_with_libs()
 
 case $what in
 guest)
+	[ -x "$BUILD/selftests/pvm/pvm_abi_test" ] || die "no PVM selftests: run 'make selftests'"
 	install -m 755 "$ROOT"/scripts/initramfs/guest/*.sh "$root/tests/"
+	cp -a "$BUILD/selftests/pvm" "$root/tests/pvm"
 	cp "$ROOT/scripts/initramfs/guest/list" "$root/tests/list"
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$BUILD/guest-initramfs.cpio.gz"
 	echo "guest image: $(du -h "$BUILD/guest-initramfs.cpio.gz" | cut -f1)"

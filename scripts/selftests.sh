@@ -8,5 +8,6 @@ set -euo pipefail
 
 [ -f "$BUILD/guest/.config" ] || die "no guest build: run 'make guest'"
 make -C "$KSRC" O="$BUILD/guest" INSTALL_HDR_PATH="$BUILD/headers" headers_install >/dev/null
+mkdir -p "$BUILD/selftests/pvm"
 make -C "$KSRC/tools/testing/selftests/pvm" OUTPUT="$BUILD/selftests/pvm" \
 	KHDR_INCLUDES="-isystem $BUILD/headers/include"
