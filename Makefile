@@ -6,11 +6,12 @@
 
 S := scripts
 
-.PHONY: help run check deps tree host guest selftests initramfs clean distclean
+.PHONY: help run check bench deps tree host guest selftests initramfs clean distclean
 
 help:
 	@echo "make run        build what is stale, boot L1 nested, run the tests, print results"
 	@echo "make check      the test suite: static checks, builds, ABI tests, boot tests"
+	@echo "make bench      boot timings (median of RUNS=3 boots each)"
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make tree       assemble build/linux (linux-source-6.12 + patches/series + overlay)"
 	@echo "make host       build the L1 host kernel (build/host)"
@@ -25,6 +26,9 @@ run:
 
 check:
 	@$(S)/check.sh
+
+bench:
+	@$(S)/bench.sh
 
 deps:
 	@$(S)/deps.sh

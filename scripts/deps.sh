@@ -10,6 +10,7 @@ pkgs=(
 	build-essential bc bison flex libelf-dev libssl-dev dwarves xz-utils
 	ccache				# rebuilds in seconds, not minutes
 	kmod cpio busybox-static	# modules_install, test images
+	gcc-multilib libc6-dev-i386	# the x86 selftests need -m32 even for 64-bit tests
 	qemu-system-x86			# L0 runs L1; the L1 image carries it too
 	git perl python3		# tree assembly, checkpatch, KTAP summary
 )

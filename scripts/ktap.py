@@ -55,8 +55,10 @@ def parse(lines):
                                 (res.group(3), plans[depth + 1], len(children)))
             del stack[depth + 1:]
             del plans[depth + 1:]
-        stack[depth].append(Test(res.group(3), res.group(1) == 'ok',
-                                 res.group(4), children))
+        # A result may carry only a directive ("ok 8 # SKIP why"): name
+        # it by its number so that it is still told apart.
+        stack[depth].append(Test(res.group(3) or '#' + res.group(2),
+                                 res.group(1) == 'ok', res.group(4), children))
     if len(stack) > 1 and any(stack[1:]):
         problems.append('subtests without a closing result line (crash or truncation)')
     if plans[0] is not None and plans[0] != len(stack[0]):

@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # mkinitramfs.sh guest|l1: the test images.
-#   guest  build/guest-initramfs.cpio.gz: busybox, init, guest tests and
-#          the PVM selftests (tools/testing/selftests/pvm).
+#   guest  build/guest-initramfs.cpio.gz: busybox, init, guest tests, the
+#          PVM selftests and the kernel's 64-bit x86 selftests.
 #   l1     build/l1-initramfs.cpio: busybox, init, the host kernel's modules,
 #          Debian's qemu-system-x86_64 with its libraries, TCG module and
 #          firmware, the guest kernel and guest image, host tests.
@@ -24,20 +24,28 @@ install -m 755 "$ROOT/scripts/initramfs/init" "$root/init"
 mknod -m 600 "$root/dev/console" c 5 1
 echo "$what" >"$root/etc/pvm-role"
 
-# Copy a file to the same path inside the image, following links, together
-# with the shared libraries it needs.
+# Copy the shared libraries that the binary $1 needs to their paths inside
+# the image, following links.
+copy_libs()
+{
+	local lib
+
+	for lib in $(ldd "$1" 2>/dev/null | grep -o '/[^ ]*'); do
+		[ -e "$root$lib" ] && continue
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
+# Copy files to the same paths inside the image, with their libraries.
 copy_with_libs()
 {
-	local f lib
+	local f
 
 	for f in "$@"; do
 		mkdir -p "$root$(dirname "$f")"
 		cp -L "$f" "$root$f"
-		for lib in $(ldd "$f" 2>/dev/null | grep -o '/[^ ]*'); do
-			[ -e "$root$lib" ] && continue
-			mkdir -p "$root$(dirname "$lib")"
-			cp -L "$lib" "$root$lib"
-		done
+		copy_libs "$f"
 	done
 }
 
@@ -47,6 +55,20 @@ guest)
 	install -m 755 "$ROOT"/scripts/initramfs/guest/*.sh "$root/tests/"
 	cp -a "$BUILD/selftests/pvm" "$root/tests/pvm"
 	cp "$ROOT/scripts/initramfs/guest/list" "$root/tests/list"
+	# The x86 selftests are dynamically linked: bring glibc along.
+	mkdir -p "$root/tests/x86"
+	known=$ROOT/scripts/initramfs/guest/x86-known-failures
+	for t in "$BUILD"/selftests/x86/*_64; do
+		n=$(basename "$t")
+		cp "$t" "$root/tests/x86/$n"
+		copy_libs "$t"
+		reason=$(awk -F'\t' -v n="${n%_64}" '$1 == n { print $2 }' "$known")
+		if [ -n "$reason" ]; then
+			echo "x86_${n%_64} 600 /tests/xfail.sh '$reason' /tests/x86/$n"
+		else
+			echo "x86_${n%_64} 600 /tests/x86/$n"
+		fi >>"$root/tests/list"
+	done
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$BUILD/guest-initramfs.cpio.gz"
 	echo "guest image: $(du -h "$BUILD/guest-initramfs.cpio.gz" | cut -f1)"
 	;;

@@ -9,6 +9,8 @@
 # does not end in TIMEOUT seconds is killed and reported as hung, naming
 # RUN, so a stuck boot never stalls 'make run' or CI.
 #
+# QEMU_CPU_FLAGS (e.g. ",-smap") is appended to the TCG CPU model.
+#
 # Accelerator: ACCEL=tcg (default) or ACCEL=auto, which uses KVM only when
 # /dev/kvm exists and a probe boot on it (cached in build/accel) reached
 # init and reported KTAP in time.  On the machines this project is built on
@@ -40,7 +42,7 @@ accel_args()
 	fi
 	case $accel in
 	kvm) echo "-accel kvm -cpu host,-arch-capabilities" ;;
-	tcg) echo "-accel tcg -cpu max,-svm,-la57" ;;
+	tcg) echo "-accel tcg -cpu max,-svm,-la57${QEMU_CPU_FLAGS:-}" ;;
 	*) die "ACCEL=$accel: use tcg or auto" ;;
 	esac
 }
