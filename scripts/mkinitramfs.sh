@@ -23,6 +23,7 @@ ln -s busybox "$root/bin/sh"
 install -m 755 "$ROOT/scripts/initramfs/init" "$root/init"
 mknod -m 600 "$root/dev/console" c 5 1
 echo "$what" >"$root/etc/pvm-role"
+echo "$LOG_ALARM" >"$root/etc/log-alarm"
 
 # Copy the shared libraries that the binary $1 needs to their paths inside
 # the image, following links.
