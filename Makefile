@@ -11,7 +11,7 @@ S := scripts
 help:
 	@echo "make run        build what is stale, boot L1 nested, run the tests, print results"
 	@echo "make check      the test suite: static checks, builds, ABI tests, boot tests"
-	@echo "make bench      boot timings (median of RUNS=3 boots each)"
+	@echo "make bench      boot timings (median of RUNS=3 boots; nested ones RUNS_NESTED=1)"
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make tree       assemble build/linux (linux-source-6.12 + patches/series + overlay)"
 	@echo "make host       build the L1 host kernel (build/host)"

@@ -1,17 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Timings ('make bench'), kept out of the tests: each figure is the median
-# of RUNS boots (default 3), wall time on this machine under TCG.
-#   guest_native_boot   the guest kernel under plain QEMU, start to power-off
-#   l1_boot             the L1 host to init, one quick test, power-off
-#   l2_in_l1_boot       the guest started by L1's QEMU (TCG inside TCG),
-#                       as measured by L1 around its QEMU
+# Timings ('make bench'), kept out of the tests: wall time on this machine
+# under TCG, the median of RUNS boots (default 3) for the first two and of
+# RUNS_NESTED (default 1) for the nested ones, which take minutes each.
+#   guest_native_boot   the guest kernel under plain QEMU, start to power-off,
+#                       running only guest_basics
+#   l1_boot             the L1 host, start to power-off, running only
+#                       qemu_runs_in_l1
+#   l2_in_l1_seabios    the guest started by L1's QEMU (TCG inside TCG) with
+#   l2_in_l1_qboot      SeaBIOS or qboot, as timed by L1 around its QEMU
 # Needs the images: run 'make check' or 'make run' first.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 runs=${RUNS:-3}
+runs_nested=${RUNS_NESTED:-1}
 
 median()
 {
@@ -30,22 +34,35 @@ report()
 {
 	local name=$1 vals
 	vals=$(cat)
-	printf '%-20s median %5ss  runs %s\n' "$name" "$(echo "$vals" | median)" \
+	[ -n "$vals" ] || die "$name: no measurement"
+	printf '%-20s median %6ss  runs %s\n' "$name" "$(echo "$vals" | median)" \
 		"$(echo "$vals" | tr '\n' ' ')"
 }
 
+# nested TEST: L1 runs only TEST; print the time L1 measured around it.
+nested()
+{
+	local base=$l1_append
+	l1_append="$base pvmtest.filter=$1"
+	boot_l1 >/dev/null
+	l1_append=$base
+	tr -d '\r' <"$BUILD/runs/l1/ktap.log" | sed -n "s/^# $1: exit 0 after \([0-9.]*\)s$/\1/p" |
+		grep . || die "$1 did not pass; see build/runs/l1/"
+}
+
+base=$guest_append
+guest_append="$base pvmtest.filter=guest_basics"
 for i in $(seq "$runs"); do
 	timed boot_guest_native
 done | report guest_native_boot
+guest_append=$base
 
-l1_append="$l1_append pvmtest.filter=qemu_runs_in_l1"
+base=$l1_append
+l1_append="$base pvmtest.filter=qemu_runs_in_l1"
 for i in $(seq "$runs"); do
 	timed boot_l1
 done | report l1_boot
+l1_append=$base
 
-l1_append="${l1_append% *} pvmtest.filter=l2_tcg_boot"
-for i in $(seq "$runs"); do
-	boot_l1 >/dev/null
-	sed -n 's/^# l2_tcg_boot: exit 0 after \([0-9.]*\)s$/\1/p' "$BUILD/runs/l1/ktap.log" |
-		grep . || die "l2_tcg_boot did not pass; see build/runs/l1/"
-done | report l2_in_l1_boot
+for i in $(seq "$runs_nested"); do nested l2_tcg_boot; done | report l2_in_l1_seabios
+for i in $(seq "$runs_nested"); do nested l2_tcg_boot_qboot; done | report l2_in_l1_qboot

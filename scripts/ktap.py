@@ -31,7 +31,7 @@ def parse(lines):
     plans = [None]
     problems = []
     for raw in lines:
-        line = raw.rstrip('\n').replace('\t', '    ')
+        line = raw.rstrip('\r\n').replace('\t', '    ')
         stripped = line.lstrip(' ')
         depth = (len(line) - len(stripped)) // 4
         if not stripped or stripped.startswith('#') or \

@@ -33,7 +33,10 @@ accel_args()
 			accel=tcg
 			if [ -w /dev/kvm ] &&
 			   ACCEL=kvm "$0" accel-probe 30 "$BUILD/guest/arch/x86/boot/bzImage" \
-				"$BUILD/guest-initramfs.cpio.gz" 256M >/dev/null 2>&1; then
+				"$BUILD/guest-initramfs.cpio.gz" 256M -append \
+				"console=ttyS0 pvmtest.ktap=ttyS1 pvmtest.filter=guest_basics panic=-1" \
+				>/dev/null 2>&1 &&
+			   ! grep -q '^not ok' "$BUILD/runs/accel-probe/ktap.log"; then
 				accel=kvm
 			fi
 			echo "$accel" >"$probe"
@@ -43,7 +46,7 @@ accel_args()
 	case $accel in
 	kvm) echo "-accel kvm -cpu host,-arch-capabilities" ;;
 	tcg) echo "-accel tcg -cpu max,-svm,-la57${QEMU_CPU_FLAGS:-}" ;;
-	*) die "ACCEL=$accel: use tcg or auto" ;;
+	*) die "ACCEL=$accel: use tcg, kvm or auto" ;;
 	esac
 }
 
@@ -51,9 +54,10 @@ for f in "$kernel" "$initrd"; do
 	[ -f "$f" ] || die "$run: $f does not exist"
 done
 
-# shellcheck disable=SC2046
+accel=$(accel_args)
 set +e
-timeout -k 5 "$tmo" qemu-system-x86_64 $(accel_args) -m "$mem" -smp 2 \
+# shellcheck disable=SC2086
+timeout -k 5 "$tmo" qemu-system-x86_64 $accel -m "$mem" -smp 2 \
 	-nodefaults -display none -no-reboot -monitor none \
 	-kernel "$kernel" -initrd "$initrd" \
 	-serial file:"$dir/console.log" -serial file:"$dir/ktap.log" \
