@@ -39,30 +39,28 @@ report()
 		"$(echo "$vals" | tr '\n' ' ')"
 }
 
+# repeat N CMD...: run CMD N times.
+repeat()
+{
+	local n=$1 i
+	shift
+	for i in $(seq "$n"); do
+		"$@"
+	done
+}
+
 # nested TEST: L1 runs only TEST; print the time L1 measured around it.
 nested()
 {
-	local base=$l1_append
-	l1_append="$base pvmtest.filter=$1"
-	boot_l1 >/dev/null
-	l1_append=$base
+	l1_append="$l1_append pvmtest.filter=$1" boot_l1 >/dev/null
 	tr -d '\r' <"$BUILD/runs/l1/ktap.log" | sed -n "s/^# $1: exit 0 after \([0-9.]*\)s$/\1/p" |
 		grep . || die "$1 did not pass; see build/runs/l1/"
 }
 
-base=$guest_append
-guest_append="$base pvmtest.filter=guest_basics"
-for i in $(seq "$runs"); do
-	timed boot_guest_native
-done | report guest_native_boot
-guest_append=$base
-
-base=$l1_append
-l1_append="$base pvmtest.filter=qemu_runs_in_l1"
-for i in $(seq "$runs"); do
-	timed boot_l1
-done | report l1_boot
-l1_append=$base
-
-for i in $(seq "$runs_nested"); do nested l2_tcg_boot; done | report l2_in_l1_seabios
-for i in $(seq "$runs_nested"); do nested l2_tcg_boot_qboot; done | report l2_in_l1_qboot
+# An assignment in front of a function call lasts for that call only.
+guest_append="$guest_append pvmtest.filter=guest_basics" \
+	repeat "$runs" timed boot_guest_native | report guest_native_boot
+l1_append="$l1_append pvmtest.filter=qemu_runs_in_l1" \
+	repeat "$runs" timed boot_l1 | report l1_boot
+repeat "$runs_nested" nested l2_tcg_boot | report l2_in_l1_seabios
+repeat "$runs_nested" nested l2_tcg_boot_qboot | report l2_in_l1_qboot
