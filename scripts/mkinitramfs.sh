@@ -91,6 +91,9 @@ l1)
 	cp "$BUILD/guest/arch/x86/boot/bzImage" "$root/guest/bzImage"
 	cp "$BUILD/guest-initramfs.cpio.gz" "$root/guest/initramfs.cpio.gz"
 
+	[ -x "$BUILD/selftests/pvm/pvm_host_test" ] || die "no PVM host selftests: run 'make selftests'"
+	mkdir -p "$root/tests/pvm"
+	cp "$BUILD/selftests/pvm/pvm_host_test" "$root/tests/pvm/"
 	install -m 755 "$ROOT"/scripts/initramfs/l1/*.sh "$root/tests/"
 	cp "$ROOT/scripts/initramfs/l1/list" "$root/tests/list"
 	# Uncompressed: under TCG, inflating ~100 MB costs more than loading it.

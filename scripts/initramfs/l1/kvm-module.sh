@@ -1,7 +1,12 @@
 #!/bin/sh
-# KVM's core module from the host build loads in L1.  (kvm-pvm will be the
-# vendor module; until it exists, nothing binds /dev/kvm.)
+# kvm-pvm, the vendor module, loads in L1 (kvm.ko comes with it) and
+# provides /dev/kvm; it must also unload and load again cleanly.
 set -e
-modprobe kvm
-grep -q '^kvm ' /proc/modules
-echo "kvm.ko loaded from /lib/modules/$(uname -r)"
+modprobe kvm-pvm
+grep -q '^kvm_pvm ' /proc/modules
+test -c /dev/kvm
+dmesg | grep 'kvm_pvm: guest range' | tail -1
+modprobe -r kvm-pvm
+! grep -q '^kvm_pvm ' /proc/modules
+modprobe kvm-pvm
+echo "kvm-pvm loaded, unloaded and loaded again from /lib/modules/$(uname -r)"

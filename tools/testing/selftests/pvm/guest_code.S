@@ -1,0 +1,216 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Guest code for the PVM host selftests, copied to guest-physical 0x100000.
+ * The supervisor runs it at the start of the allowed upper range plus
+ * 0x100000, user mode at linear 0x100000: everything is position
+ * independent.  Each snippet reports to the test with OUT %al, $port
+ * (a #GP the host emulates into KVM_EXIT_IO) and the test checks the
+ * registers, the PVCS and the stack.
+ */
+#define PORT_EV_USER	0xe0
+#define PORT_EV_EXC	0xe1
+#define PORT_EV_IRQ	0xe2
+#define PORT_EV_SYSCALL	0xe3
+#define PORT_DONE	0xf0
+
+	.pushsection .rodata.pvm_guest, "a"
+	.balign 4096
+	.globl guest_code_start
+guest_code_start:
+
+/* MSR_PVM_EVENT_ENTRY = here; +0 user events, +256 and +512 supervisor. */
+	.org guest_code_start + 0x800
+	.globl ev_entry, retu_insn, rets_insn
+ev_entry:
+	out	%al, $PORT_EV_USER
+retu_insn:				/* MSR_PVM_RETU_RIP */
+	syscall
+	ud2
+
+	.org guest_code_start + 0x900
+	out	%al, $PORT_EV_EXC
+rets_insn:				/* MSR_PVM_RETS_RIP */
+	syscall
+	ud2
+
+	.org guest_code_start + 0xa00
+	out	%al, $PORT_EV_IRQ
+	ud2
+
+/* MSR_LSTAR: the user SYSCALL event; return to user mode right away. */
+	.org guest_code_start + 0xb00
+	.globl lstar_entry
+lstar_entry:
+	out	%al, $PORT_EV_SYSCALL
+	jmp	retu_insn
+
+/*
+ * A second set of entries that handle #UD themselves, for the round-trip
+ * loops: skip the UD2 and return, without the test's help.  %r15 holds
+ * the supervisor's linear address of the PVCS.
+ */
+	.org guest_code_start + 0xc00
+	.globl ev2_entry
+ev2_entry:
+	addq	$2, 96(%r15)		/* PVCS::rip */
+	jmp	retu_insn
+
+	.org guest_code_start + 0xd00
+	addq	$2, 8(%rsp)		/* frame rip */
+	jmp	rets_insn
+
+	.org guest_code_start + 0xe00
+	ud2
+
+	.org guest_code_start + 0x1000
+
+	/* A hypercall with the registers the test set. */
+	.globl t_syscall
+t_syscall:
+	syscall
+	out	%al, $PORT_DONE
+	ud2
+
+	/* %r12 hypercalls with number %r13. */
+	.globl t_syscall_loop
+t_syscall_loop:
+	mov	%r13, %rax
+	syscall
+	dec	%r12
+	jnz	t_syscall_loop
+	out	%al, $PORT_DONE
+	ud2
+
+	/* %r12 round trips through #UD, the +256 entry and ERETS (ev2_entry). */
+	.globl t_ud_loop
+t_ud_loop:
+	ud2
+	dec	%r12
+	jnz	t_ud_loop
+	out	%al, $PORT_DONE
+	ud2
+
+	.globl t_ud, t_ud_insn
+t_ud:
+t_ud_insn:
+	ud2
+	out	%al, $PORT_DONE
+	ud2
+
+	.globl t_bp, t_bp_next
+t_bp:
+	int3
+t_bp_next:
+	out	%al, $PORT_DONE
+	ud2
+
+	.globl t_de, t_de_insn
+t_de:
+	mov	$1, %eax
+	xor	%edx, %edx
+	xor	%esi, %esi
+t_de_insn:
+	div	%rsi
+	out	%al, $PORT_DONE
+	ud2
+
+	.globl t_int41, t_int41_insn
+t_int41:
+t_int41_insn:
+	int	$0x41
+	out	%al, $PORT_DONE
+	ud2
+
+	/* Load from (%rbx) into %rax. */
+	.globl t_load, t_load_insn
+t_load:
+t_load_insn:
+	mov	(%rbx), %rax
+	out	%al, $PORT_DONE
+	ud2
+
+	/* Store %rax to (%rbx). */
+	.globl t_store
+t_store:
+	mov	%rax, (%rbx)
+	out	%al, $PORT_DONE
+	ud2
+
+	/* ERETU with the PVCS the test wrote. */
+	.globl t_eretu
+t_eretu:
+	jmp	retu_insn
+
+	/* PVM synthetic CPUID with %eax, %ecx from the test. */
+	.globl t_cpuid
+t_cpuid:
+	.byte	0x0f, 0x01, 0x3c, 0x25, 0x50, 0x56, 0x4d, 0xff, 0x0f, 0xa2
+	out	%al, $PORT_DONE
+	ud2
+
+	/* Native CPUID: executes at CPL3 without the host. */
+	.globl t_native_cpuid
+t_native_cpuid:
+	cpuid
+	out	%al, $PORT_DONE
+	ud2
+
+	/* Spin with the PVCS as the test set it, waiting for an event. */
+	.globl t_spin
+t_spin:
+	pause
+	jmp	t_spin
+
+/* User-mode snippets, run at linear 0x100000 + offset. */
+	.globl u_syscall, u_syscall_next
+u_syscall:
+	syscall
+u_syscall_next:
+	ud2
+
+	.globl u_ud
+u_ud:
+	ud2
+
+	.globl u_int80, u_int80_next
+u_int80:
+	int	$0x80
+u_int80_next:
+	ud2
+
+	.globl u_load
+u_load:
+	mov	(%rbx), %rax
+	ud2
+
+	.globl u_rdgsbase
+u_rdgsbase:
+	rdgsbase %rax
+	syscall
+	ud2
+
+	.globl u_pushf
+u_pushf:
+	pushf
+	pop	%rax
+	syscall
+	ud2
+
+	/* %r12 round trips through #UD, the +0 entry and ERETU (ev2_entry). */
+	.globl u_ud_loop
+u_ud_loop:
+	ud2
+	dec	%r12
+	jnz	u_ud_loop
+	syscall
+	ud2
+
+	.globl u_spin
+u_spin:
+	pause
+	jmp	u_spin
+
+	.globl guest_code_end
+guest_code_end:
+	.popsection
+	.section .note.GNU-stack, "", @progbits
