@@ -10,6 +10,8 @@
 #                       qemu_runs_in_l1
 #   l2_in_l1_seabios    the guest started by L1's QEMU (TCG inside TCG) with
 #   l2_in_l1_qboot      SeaBIOS or qboot, as timed by L1 around its QEMU
+#   pvm_round_trip      in L1, one round trip through kvm-pvm: hypercall,
+#                       supervisor #UD + ERETS, user #UD + ERETU (ns each)
 # Needs the images: run 'make check' or 'make run' first.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -64,3 +66,8 @@ l1_append="$l1_append pvmtest.filter=qemu_runs_in_l1" \
 	repeat "$runs" timed boot_l1 | report l1_boot
 repeat "$runs_nested" nested l2_tcg_boot | report l2_in_l1_seabios
 repeat "$runs_nested" nested l2_tcg_boot_qboot | report l2_in_l1_qboot
+
+# The kvm-pvm round trips are measured inside L1 by pvm_host_bench.
+l1_append="$l1_append pvmtest.filter=bench_pvm_round_trip" boot_l1 >/dev/null
+tr -d '\r' <"$BUILD/runs/l1/ktap.log" | sed -n 's/^ *# pvm_round_trip //p' | grep . ||
+	die "bench_pvm_round_trip printed nothing; see build/runs/l1/"

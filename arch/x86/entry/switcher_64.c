@@ -42,13 +42,13 @@ static struct vm_struct *pvm_range_area;
 static struct pvm_switcher_range pvm_range;
 
 /*
- * Vectors a guest may raise with INT n.  Any other INT n from CPL3 hits a
- * DPL0 gate and becomes #GP, as the PVM specification requires.
+ * Vectors a guest may raise with INT n (INT3 and INT 0x80).  Any other
+ * INT n from CPL3 hits a DPL0 gate and becomes #GP, as the PVM
+ * specification requires.
  */
 static bool pvm_vector_is_user(unsigned int vector)
 {
-	return vector == X86_TRAP_BP || vector == X86_TRAP_OF ||
-	       vector == IA32_SYSCALL_VECTOR;
+	return vector == X86_TRAP_BP || vector == IA32_SYSCALL_VECTOR;
 }
 
 static int pvm_build_guest_idt(void)

@@ -259,6 +259,7 @@ static void pvm_deliver_supervisor_exception(struct kvm_vcpu *vcpu, int vector,
 		return;
 	}
 	guest_if = READ_ONCE(pvcs->event_flags) & PVM_EVENT_FLAGS_IF;
+	pvm_pvcs_unmap(pvm, flags, false);
 
 	rsp = kvm_rsp_read(vcpu);
 	frame[0] = errcode | ((u64)vector << 32);
@@ -271,9 +272,14 @@ static void pvm_deliver_supervisor_exception(struct kvm_vcpu *vcpu, int vector,
 	frame[7] = kvm_r11_read(vcpu);
 	rsp = ALIGN_DOWN(rsp - pvm->msr_supervisor_redzone, 16) - PVM_SEV_SIZE;
 
+	/* Writing guest memory may fault and sleep: not under the gpc lock. */
 	if (kvm_write_guest_virt_system(vcpu, rsp, frame, sizeof(frame), &e)) {
-		pvm_pvcs_unmap(pvm, flags, false);
 		pvm_delivery_failed(vcpu, "supervisor stack not writable");
+		return;
+	}
+	pvcs = pvm_pvcs_map(pvm, &flags, true);
+	if (!pvcs) {
+		pvm_delivery_failed(vcpu, "no PVCS");
 		return;
 	}
 	if (vector == PF_VECTOR)
@@ -543,17 +549,59 @@ static unsigned long pvm_hc_load_gs(struct kvm_vcpu *vcpu, unsigned long sel)
 
 	gs->selector = 0;
 	gs->base = 0;
-	if (sel > 0xffff || (sel & SEGMENT_TI_MASK) || idx == 0 ||
-	    idx >= GDT_ENTRIES)
-		return 0;
+	if (sel > 0xffff || (sel & SEGMENT_TI_MASK) || idx >= GDT_ENTRIES)
+		idx = 0;
 	preempt_disable();
 	d = &get_current_gdt_ro()[idx];
-	if (d->p && d->s && d->dpl == 3 && !(d->type & 8)) {
+	if (idx && d->p && d->s && d->dpl == 3 && !(d->type & 8)) {
 		gs->selector = sel | 3;
 		gs->base = get_desc_base(d);
 	}
+	/* The base goes to MSR_KERNEL_GS_BASE at entry; the selector now. */
+	if (to_pvm(vcpu)->guest_state_loaded)
+		load_gs_index(gs->selector);
 	preempt_enable();
 	return gs->base;
+}
+
+/* Write the guest's TLS descriptors into this CPU's GDT (preemption off). */
+static void pvm_load_guest_tls(struct vcpu_pvm *pvm)
+{
+	struct desc_struct *gdt = get_cpu_gdt_rw(smp_processor_id());
+	int i;
+
+	for (i = 0; i < GDT_ENTRY_TLS_ENTRIES; i++)
+		write_gdt_entry(gdt, GDT_ENTRY_TLS_MIN + i, &pvm->tls[i],
+				DESCTYPE_S);
+}
+
+/*
+ * PVM_HC_LOAD_TLS: three descriptors for the host GDT's TLS slots, made
+ * safe first.  Only present code or data descriptors are kept, always with
+ * DPL 3, so the guest gains nothing it could not do at CPL3 anyway.
+ * Returns the GDT index of the first one.
+ */
+static unsigned long pvm_hc_load_tls(struct kvm_vcpu *vcpu, u64 d0, u64 d1,
+				     u64 d2)
+{
+	struct vcpu_pvm *pvm = to_pvm(vcpu);
+	u64 d[GDT_ENTRY_TLS_ENTRIES] = { d0, d1, d2 };
+	struct desc_struct desc;
+	int i;
+
+	for (i = 0; i < GDT_ENTRY_TLS_ENTRIES; i++) {
+		memcpy(&desc, &d[i], sizeof(desc));
+		if (!desc.p || !desc.s)
+			memset(&desc, 0, sizeof(desc));
+		else
+			desc.dpl = 3;
+		pvm->tls[i] = desc;
+	}
+	preempt_disable();
+	if (pvm->guest_state_loaded)
+		pvm_load_guest_tls(pvm);
+	preempt_enable();
+	return GDT_ENTRY_TLS_MIN;
 }
 
 static int pvm_handle_hypercall(struct kvm_vcpu *vcpu)
@@ -597,6 +645,9 @@ static int pvm_handle_hypercall(struct kvm_vcpu *vcpu)
 		break;
 	case PVM_HC_RDMSR:
 		ret = kvm_get_msr(vcpu, a0, &data) ? 0 : data;
+		break;
+	case PVM_HC_LOAD_TLS:
+		ret = pvm_hc_load_tls(vcpu, a0, a1, a2);
 		break;
 	case PVM_HC_WRMSR:
 		ret = kvm_set_msr(vcpu, a0, a1) ? -KVM_EINVAL : 0;
@@ -741,6 +792,23 @@ static int pvm_handle_gp(struct kvm_vcpu *vcpu, u32 errcode)
 
 deliver:
 	pvm_deliver_event(vcpu, GP_VECTOR, errcode);
+	return 1;
+}
+
+/*
+ * SYSENTER is #GP in PVM.  Where the CPU raises #UD for it instead (AMD in
+ * long mode), make it the #GP the guest expects.
+ */
+static int pvm_handle_ud(struct kvm_vcpu *vcpu)
+{
+	struct x86_exception e;
+	u8 insn[2];
+
+	if (kvm_read_guest_virt(vcpu, kvm_rip_read(vcpu), insn, sizeof(insn), &e) ==
+	    X86EMUL_CONTINUE && insn[0] == 0x0f && insn[1] == 0x34)
+		pvm_deliver_event(vcpu, GP_VECTOR, 0);
+	else
+		pvm_deliver_event(vcpu, UD_VECTOR, 0);
 	return 1;
 }
 
@@ -956,6 +1024,8 @@ static int pvm_handle_exit(struct kvm_vcpu *vcpu, fastpath_t fastpath)
 	case IA32_SYSCALL_VECTOR:
 		pvm_deliver_event(vcpu, IA32_SYSCALL_VECTOR, 0);
 		return 1;
+	case UD_VECTOR:
+		return pvm_handle_ud(vcpu);
 	}
 	if (code >= FIRST_EXTERNAL_VECTOR && code < NR_VECTORS)
 		return 1;	/* a host interrupt, handled in handle_exit_irqoff */
@@ -1022,6 +1092,7 @@ static void pvm_prepare_switch_to_guest(struct kvm_vcpu *vcpu)
 	if (pvm->host_ldt_sel)
 		kvm_load_ldt(0);
 
+	pvm_load_guest_tls(pvm);
 	/*
 	 * Only selectors CPL3 can hold are worth loading: IRET to CPL3 would
 	 * clear any other.
@@ -1050,6 +1121,7 @@ static void pvm_prepare_switch_to_host(struct vcpu_pvm *pvm)
 	savesegment(gs, sel);
 	pvm->segments[VCPU_SREG_GS].selector = sel;
 
+	load_TLS(t, smp_processor_id());
 	loadsegment(ds, pvm->host_ds_sel);
 	loadsegment(es, pvm->host_es_sel);
 	loadsegment(fs, t->fsindex);
@@ -1819,6 +1891,8 @@ static __init int pvm_hardware_setup(void)
 	kvm_cpu_cap_clear(X86_FEATURE_PKU);
 	kvm_cpu_cap_clear(X86_FEATURE_XSAVES);
 	kvm_cpu_cap_clear(X86_FEATURE_MWAIT);
+	/* The spec offers PCID whatever the host has: the TLB is KVM's to manage. */
+	kvm_cpu_cap_set(X86_FEATURE_PCID);
 	kvm_caps.supported_xss = 0;
 	kvm_caps.supported_perf_cap = 0;
 

@@ -68,6 +68,9 @@ struct vcpu_pvm {
 
 	bool nmi_masked;
 
+	/* PVM_HC_LOAD_TLS: the host GDT's TLS slots while the vCPU is loaded */
+	struct desc_struct tls[GDT_ENTRY_TLS_ENTRIES];
+
 	struct gfn_to_pfn_cache pvcs_gpc;
 };
 

@@ -121,6 +121,13 @@ t_int41_insn:
 	out	%al, $PORT_DONE
 	ud2
 
+	.globl t_int4, t_int4_insn
+t_int4:
+t_int4_insn:
+	int	$4
+	out	%al, $PORT_DONE
+	ud2
+
 	/* Load from (%rbx) into %rax. */
 	.globl t_load, t_load_insn
 t_load:
@@ -203,6 +210,11 @@ u_ud_loop:
 	dec	%r12
 	jnz	u_ud_loop
 	syscall
+	ud2
+
+	.globl u_sysenter
+u_sysenter:
+	sysenter
 	ud2
 
 	.globl u_spin

@@ -7,9 +7,12 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <stdlib.h>
+#include <sys/time.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../kselftest_harness.h"
@@ -354,24 +357,36 @@ TEST_F(pvm, sup_gp_noncanonical)
 	check_sup_event(_metadata, &self->v, 13, 0, CODE(&self->v, t_load_insn));
 }
 
-TEST_F(pvm, sup_int_n_is_gp)
+/*
+ * INT n other than INT3 and INT 0x80 is #GP with the IDT error code.  x86
+ * encodes the vector in bits 15:3; QEMU's TCG (L1 here) puts it in bits
+ * 15:4.  The host passes the hardware's code through.
+ */
+static void check_int_n_gp(struct __test_metadata *_metadata, struct pvm_vm *v,
+			   uint64_t code, uint64_t insn, unsigned int n)
 {
-	struct pvm_vm *v = &self->v;
+	struct kvm_regs r;
 	struct sev_frame *f;
 
-	start(v, GUEST_SYM(t_int41), &self->regs);
-	preset_rcx_r11(v, &self->regs);
+	start(v, code, &r);
 	ASSERT_EQ(pvm_run_io(v), PORT_EV_EXC);
 	f = sev_frame_at(v, FRAME_RSP(STACK(v)));
 	EXPECT_EQ(f->vector, 13);
-	EXPECT_EQ(f->rip, CODE(v, t_int41_insn));
-	/*
-	 * The hardware error code, passed through: IDT vector 0x41.  x86
-	 * encodes the vector in bits 15:3; QEMU's TCG (L1 here) puts it in
-	 * bits 15:4.
-	 */
-	EXPECT_TRUE(f->errcode == (0x41 << 3 | 2) || f->errcode == (0x41 << 4 | 2))
+	EXPECT_EQ(f->rip, insn);
+	EXPECT_TRUE(f->errcode == (n << 3 | 2) || f->errcode == (n << 4 | 2))
 		TH_LOG("error code %#x", f->errcode);
+}
+
+TEST_F(pvm, sup_int_n_is_gp)
+{
+	check_int_n_gp(_metadata, &self->v, GUEST_SYM(t_int41),
+		       CODE(&self->v, t_int41_insn), 0x41);
+}
+
+TEST_F(pvm, sup_int4_is_gp)
+{
+	check_int_n_gp(_metadata, &self->v, GUEST_SYM(t_int4),
+		       CODE(&self->v, t_int4_insn), 4);
 }
 
 TEST_F(pvm, sup_pf_unmapped_read)
@@ -882,6 +897,279 @@ TEST_F(pvm, user_ud_round_trips)
 	ASSERT_EQ(pvm_run_io(v), PORT_EV_SYSCALL);
 	pvm_get_regs(v, &self->regs);
 	EXPECT_EQ(self->regs.r12, 0);
+}
+
+TEST_F(pvm, user_sysenter_is_gp)
+{
+	struct pvm_vm *v = &self->v;
+
+	start_user(v, UCODE(u_sysenter), &self->regs);
+	ASSERT_EQ(pvm_run_io(v), PORT_EV_USER);
+	EXPECT_EQ(pvcs(v)->event_vector, 13);
+	EXPECT_EQ(pvcs(v)->event_errcode, 0);
+	EXPECT_EQ(pvcs(v)->rip, UCODE(u_sysenter));
+}
+
+static uint64_t hypercall(struct __test_metadata *_metadata, struct pvm_vm *v,
+			  uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2)
+{
+	struct kvm_regs r;
+
+	pvm_get_regs(v, &r);
+	r.rip = CODE(v, t_syscall);
+	r.rax = nr;
+	r.rbx = a0;
+	r.r10 = a1;
+	r.rdx = a2;
+	pvm_set_regs(v, &r);
+	EXPECT_EQ(pvm_run_io(v), PORT_DONE);
+	pvm_get_regs(v, &r);
+	return r.rax;
+}
+
+TEST_F(pvm, hypercall_load_tls_and_gs)
+{
+	struct pvm_vm *v = &self->v;
+	/* Data, base 0x12345000, 4 GiB, DPL 0 (the host makes it 3). */
+	const uint64_t data = 0x12cf93345000ffffULL;
+	const uint64_t tss = 0x0000890000000067ULL;	/* a system descriptor */
+
+	start(v, GUEST_SYM(t_syscall), &self->regs);
+	EXPECT_EQ(hypercall(_metadata, v, PVM_HC_LOAD_TLS, data, tss, 0), 12);
+	EXPECT_EQ(hypercall(_metadata, v, PVM_HC_LOAD_GS, 12 << 3, 0, 0), 0x12345000);
+	pvm_get_sregs(v, &self->sregs);
+	EXPECT_EQ(self->sregs.gs.selector, 12 << 3 | 3);
+	EXPECT_EQ(self->sregs.gs.base, 0x12345000);
+	/* The system descriptor was dropped, the third slot is empty. */
+	EXPECT_EQ(hypercall(_metadata, v, PVM_HC_LOAD_GS, 13 << 3 | 3, 0, 0), 0);
+	pvm_get_sregs(v, &self->sregs);
+	EXPECT_EQ(self->sregs.gs.selector, 0);
+	EXPECT_EQ(hypercall(_metadata, v, PVM_HC_LOAD_GS, 14 << 3 | 3, 0, 0), 0);
+	/* Kernel data and LDT selectors become NULL. */
+	EXPECT_EQ(hypercall(_metadata, v, PVM_HC_LOAD_GS, KERNEL_DS, 0, 0), 0);
+	EXPECT_EQ(hypercall(_metadata, v, PVM_HC_LOAD_GS, 0x7, 0, 0), 0);
+	EXPECT_EQ(hypercall(_metadata, v, PVM_HC_LOAD_GS, 0x10000, 0, 0), 0);
+	pvm_get_sregs(v, &self->sregs);
+	EXPECT_EQ(self->sregs.gs.selector, 0);
+	/* __USER_DS is usable. */
+	EXPECT_EQ(hypercall(_metadata, v, PVM_HC_LOAD_GS, USER_DS, 0, 0), 0);
+	pvm_get_sregs(v, &self->sregs);
+	EXPECT_EQ(self->sregs.gs.selector, USER_DS);
+}
+
+TEST_F(pvm, hypercall_irq_win_and_hlt)
+{
+	struct pvm_vm *v = &self->v;
+	struct pvm_vcpu_struct *p = pvcs(v);
+	struct kvm_regs r;
+
+	start(v, GUEST_SYM(t_syscall), &r);
+	p->event_flags = PVM_EVENT_FLAGS_IP;
+	EXPECT_EQ(hypercall(_metadata, v, PVM_HC_IRQ_WIN, 0, 0, 0), 0);
+	EXPECT_EQ(p->event_flags, 0);
+
+	/* STI; HLT: IF on, then a halt (userspace irqchip: KVM_EXIT_HLT). */
+	p->event_flags = PVM_EVENT_FLAGS_IP;
+	r.rip = CODE(v, t_syscall);
+	r.rax = PVM_HC_IRQ_HLT;
+	pvm_set_regs(v, &r);
+	EXPECT_EQ(pvm_run(v), KVM_EXIT_HLT);
+	EXPECT_EQ(p->event_flags, PVM_EVENT_FLAGS_IF);
+	EXPECT_EQ(v->run->if_flag, 1);
+	pvm_get_regs(v, &r);
+	EXPECT_EQ(r.rip, CODE(v, t_syscall) + 2);
+}
+
+/* Load through the guest at @addr; returns the value. */
+static uint64_t guest_load(struct __test_metadata *_metadata, struct pvm_vm *v,
+			   uint64_t addr)
+{
+	struct kvm_regs r;
+
+	pvm_get_regs(v, &r);
+	r.rip = CODE(v, t_load);
+	r.rbx = addr;
+	pvm_set_regs(v, &r);
+	EXPECT_EQ(pvm_run_io(v), PORT_DONE);
+	pvm_get_regs(v, &r);
+	return r.rax;
+}
+
+/* Store through the guest, so that KVM sees the write as the guest's. */
+static void guest_store(struct __test_metadata *_metadata, struct pvm_vm *v,
+			uint64_t addr, uint64_t val)
+{
+	struct kvm_regs r;
+
+	pvm_get_regs(v, &r);
+	r.rip = CODE(v, t_store);
+	r.rbx = addr;
+	r.rax = val;
+	pvm_set_regs(v, &r);
+	EXPECT_EQ(pvm_run_io(v), PORT_DONE);
+}
+
+/*
+ * The guest changes one of its 4 KiB PTEs; after the TLB hypercalls the
+ * new translation is in use.
+ */
+TEST_F(pvm, hypercall_tlb)
+{
+	struct pvm_vm *v = &self->v;
+	const uint64_t pt = 0x6000, va = v->hi + 0x600000;
+	uint64_t *pd = gpa_ptr(v, GPA_PD);
+
+	start(v, GUEST_SYM(t_load), &self->regs);
+	pd[va >> 21 & 511] = pt | 7;
+	*(uint64_t *)gpa_ptr(v, pt) = GPA_DATA | 3;
+	*(uint64_t *)gpa_ptr(v, GPA_DATA) = 0x1111;
+	*(uint64_t *)gpa_ptr(v, GPA_DATA + 0x1000) = 0x2222;
+	EXPECT_EQ(guest_load(_metadata, v, va), 0x1111);
+
+	guest_store(_metadata, v, hi_addr(v, pt), (GPA_DATA + 0x1000) | 3);
+	EXPECT_EQ(hypercall(_metadata, v, PVM_HC_TLB_INVLPG, va, 0, 0), 0);
+	EXPECT_EQ(guest_load(_metadata, v, va), 0x2222);
+
+	guest_store(_metadata, v, hi_addr(v, pt), GPA_DATA | 3);
+	EXPECT_EQ(hypercall(_metadata, v, PVM_HC_TLB_FLUSH, 0, 0, 0), 0);
+	EXPECT_EQ(guest_load(_metadata, v, va), 0x1111);
+
+	guest_store(_metadata, v, hi_addr(v, pt), (GPA_DATA + 0x1000) | 3);
+	EXPECT_EQ(hypercall(_metadata, v, PVM_HC_TLB_FLUSH_CURRENT, 0, 0, 0), 0);
+	EXPECT_EQ(guest_load(_metadata, v, va), 0x2222);
+
+	/* Addresses the guest does not own are ignored. */
+	EXPECT_EQ(hypercall(_metadata, v, PVM_HC_TLB_INVLPG, HOST_TEXT, 0, 0), 0);
+	EXPECT_EQ(hypercall(_metadata, v, PVM_HC_TLB_INVLPG, NONCANONICAL, 0, 0), 0);
+}
+
+TEST_F(pvm, mmio_exit)
+{
+	struct pvm_vm *v = &self->v;
+	uint64_t *pd = gpa_ptr(v, GPA_PD);
+	const uint64_t mmio = 0x10000000;	/* outside the memory slot */
+
+	start(v, GUEST_SYM(t_load), &self->regs);
+	pd[mmio >> 21] = mmio | 0x83;
+	self->regs.rbx = hi_addr(v, mmio + 0x18);
+	pvm_set_regs(v, &self->regs);
+	ASSERT_EQ(pvm_run(v), KVM_EXIT_MMIO);
+	EXPECT_EQ(v->run->mmio.phys_addr, mmio + 0x18);
+	EXPECT_EQ(v->run->mmio.len, 8);
+	EXPECT_EQ(v->run->mmio.is_write, 0);
+	memcpy(v->run->mmio.data, "\x88\x77\x66\x55\x44\x33\x22\x11", 8);
+	ASSERT_EQ(pvm_run_io(v), PORT_DONE);
+	pvm_get_regs(v, &self->regs);
+	EXPECT_EQ(self->regs.rax, 0x1122334455667788ULL);
+}
+
+/*
+ * Hostile guests: random code, registers, PVCS and MSR values, in
+ * supervisor and user mode.  The host must only ever answer with an exit
+ * a VMM can handle; a host crash would end L1 and the whole run, and L1's
+ * log is checked for warnings afterwards.
+ */
+static uint64_t interesting(struct pvm_vm *v)
+{
+	const uint64_t pool[] = {
+		0, 1, NONCANONICAL, HOST_TEXT, 0x00007ffffffff000ULL,
+		0xffffffffffffffffULL, PVM_HC_BASE, PVM_HC_LOAD_PGTBL,
+		PVM_HC_LOAD_TLS, PVM_HC_WRMSR, PVM_HC_LOAD_GS, GPA_PML4,
+		MSR_PVM_VCPU_STRUCT, MSR_PVM_LINEAR_ADDRESS_RANGE,
+	};
+
+	switch (random() % 4) {
+	case 0:
+		return pool[random() % ARRAY_SIZE(pool)];
+	case 1:
+		return v->hi + (random() % GUEST_MEM_SIZE);
+	case 2:
+		return random() % GUEST_MEM_SIZE;
+	}
+	return (uint64_t)random() << 33 ^ random();
+}
+
+static int run_with_timer(struct pvm_vm *v)
+{
+	struct sigaction sa = { .sa_handler = sigalrm };
+	struct itimerval it = { .it_value.tv_usec = 20000 };
+	struct itimerval off = {};
+	int r;
+
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &it, NULL);
+	r = ioctl(v->vcpu, KVM_RUN, 0);
+	setitimer(ITIMER_REAL, &off, NULL);
+	return r < 0 ? -errno : (int)v->run->exit_reason;
+}
+
+TEST_F(pvm, hostile_random_guests)
+{
+	struct pvm_vm *v = &self->v;
+	unsigned int seed = time(NULL), iter, n, i;
+	unsigned int counts[64] = {};
+	uint64_t *regs;
+	uint8_t *code;
+
+	TH_LOG("seed %u", seed);
+	srandom(seed);
+	for (iter = 0; iter < 400; iter++) {
+		pvm_vm_setup(v, GUEST_SYM(t_spin));
+		pvm_get_regs(v, &self->regs);
+		code = gpa_ptr(v, 0x104000);
+		for (i = 0; i < 4096; i++)
+			code[i] = random();
+		/* Sometimes start with a hypercall or a synthetic instruction. */
+		if (iter % 3 == 0) {
+			code[0] = 0x0f;
+			code[1] = 0x05;
+		}
+		regs = (uint64_t *)&self->regs;
+		for (i = 0; i < 16; i++)
+			regs[i] = interesting(v);
+		self->regs.rsp = random() % 2 ? STACK(v) : interesting(v);
+		self->regs.rip = hi_addr(v, 0x104000);
+		self->regs.rflags = random() & 0x3f7fd5;
+		if (iter % 2) {
+			/* User mode: through ERETU with a random PVCS. */
+			uint64_t *p = (uint64_t *)pvcs(v);
+
+			for (i = 0; i < sizeof(struct pvm_vcpu_struct) / 8; i++)
+				p[i] = random() % 4 ? 0 : interesting(v);
+			pvcs(v)->user_cs = random() % 4 ? USER_CS : random();
+			pvcs(v)->user_ss = random() % 4 ? USER_DS : random();
+			pvcs(v)->rip = 0x104000;
+			pvcs(v)->rsp = random() % 2 ? GPA_USER_STACK_TOP : interesting(v);
+			pvcs(v)->eflags = random();
+			self->regs.rip = CODE(v, t_eretu);
+		}
+		pvm_set_regs(v, &self->regs);
+		for (i = 0; i < 3; i++)
+			pvm_set_msr(v, MSR_PVM_LINEAR_ADDRESS_RANGE + random() % 8,
+				    interesting(v));
+
+		for (n = 0; n < 20; n++) {
+			int r = run_with_timer(v);
+
+			if (r == -EINTR) {
+				counts[63]++;
+				break;
+			}
+			ASSERT_GE(r, 0) TH_LOG("KVM_RUN failed: %d", r);
+			ASSERT_LT(r, 63);
+			counts[r]++;
+			if (r == KVM_EXIT_IO || r == KVM_EXIT_MMIO || r == KVM_EXIT_HLT)
+				continue;
+			ASSERT_TRUE(r == KVM_EXIT_SHUTDOWN || r == KVM_EXIT_FAIL_ENTRY ||
+				    r == KVM_EXIT_INTERNAL_ERROR)
+				TH_LOG("unexpected exit reason %d", r);
+			break;
+		}
+	}
+	TH_LOG("exits: io %u mmio %u hlt %u shutdown %u fail_entry %u internal %u timer %u",
+	       counts[KVM_EXIT_IO], counts[KVM_EXIT_MMIO], counts[KVM_EXIT_HLT],
+	       counts[KVM_EXIT_SHUTDOWN], counts[KVM_EXIT_FAIL_ENTRY],
+	       counts[KVM_EXIT_INTERNAL_ERROR], counts[63]);
 }
 
 TEST_HARNESS_MAIN

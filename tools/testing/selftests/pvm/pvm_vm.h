@@ -65,10 +65,10 @@ extern const char guest_code_start[], guest_code_end[];
 extern const char ev_entry[], retu_insn[], rets_insn[], lstar_entry[],
 	ev2_entry[], t_syscall[], t_syscall_loop[], t_ud_loop[], t_ud[],
 	t_ud_insn[], t_bp[], t_bp_next[], t_de[], t_de_insn[], t_int41[],
-	t_int41_insn[], t_load[], t_load_insn[], t_store[], t_eretu[],
-	t_cpuid[], t_native_cpuid[], t_spin[], u_syscall[], u_syscall_next[],
+	t_int41_insn[], t_int4[], t_int4_insn[], t_load[], t_load_insn[],
+	t_store[], t_eretu[], t_cpuid[], t_native_cpuid[], t_spin[], u_syscall[], u_syscall_next[],
 	u_ud[], u_int80[], u_int80_next[], u_load[], u_rdgsbase[], u_pushf[],
-	u_ud_loop[], u_spin[];
+	u_ud_loop[], u_sysenter[], u_spin[];
 
 static inline uint64_t guest_off(const char *sym)
 {
