@@ -15,6 +15,8 @@
 #include <asm/desc.h>
 #include <asm/fsgsbase.h>
 #include <asm/gsseg.h>
+#include <asm/io_bitmap.h>
+#include <asm/pkru.h>
 #include <asm/pvm_switcher.h>
 #include <asm/traps.h>
 #include <trace/events/ipi.h>
@@ -219,7 +221,7 @@ static void pvm_deliver_user_event(struct kvm_vcpu *vcpu, int vector,
 	pvcs->user_ss = __USER_DS;
 	pvcs->user_gsbase = pvm->segments[VCPU_SREG_GS].base;
 	pvcs->eflags = pvm->rflags | X86_EFLAGS_IF;
-	pvcs->pkru = 0;
+	pvcs->pkru = pvm->hw_pkru;
 	pvcs->rip = kvm_rip_read(vcpu);
 	pvcs->rsp = kvm_rsp_read(vcpu);
 	pvcs->rcx = kvm_rcx_read(vcpu);
@@ -235,6 +237,8 @@ static void pvm_deliver_user_event(struct kvm_vcpu *vcpu, int vector,
 	pvm_enter_supervisor_segs(pvm);
 	pvm_switch_cr3(vcpu);
 	pvm->segments[VCPU_SREG_GS].base = pvm->msr_kernel_gs_base;
+	/* The supervisor's underlying PKRU (the spec's PKRS) is not emulated: 0. */
+	pvm->hw_pkru = 0;
 	pvm_load_supervisor_entry(vcpu, entry, pvm->msr_supervisor_rsp);
 }
 
@@ -439,7 +443,7 @@ static int pvm_eretu(struct kvm_vcpu *vcpu)
 	struct pvm_vcpu_struct *pvcs;
 	u64 rip, rsp, rcx, r11, gsbase;
 	unsigned long flags;
-	u32 eflags;
+	u32 eflags, pkru;
 	u16 cs, ss;
 
 	pvcs = pvm_pvcs_map(pvm, &flags, true);
@@ -453,6 +457,7 @@ static int pvm_eretu(struct kvm_vcpu *vcpu)
 	r11 = READ_ONCE(pvcs->r11);
 	gsbase = READ_ONCE(pvcs->user_gsbase);
 	eflags = READ_ONCE(pvcs->eflags);
+	pkru = READ_ONCE(pvcs->pkru);
 	pvm_pvcs_unmap(pvm, flags, false);
 
 	if ((cs != __USER_CS && cs != __USER32_CS) || ss != __USER_DS ||
@@ -471,6 +476,7 @@ static int pvm_eretu(struct kvm_vcpu *vcpu)
 	kvm_rcx_write(vcpu, rcx);
 	kvm_r11_write(vcpu, r11);
 	pvm->rflags = (eflags & PVM_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
+	pvm->hw_pkru = pkru;
 	pvm->nmi_masked = false;
 	kvm_make_request(KVM_REQ_EVENT, vcpu);
 	return 1;
@@ -937,6 +943,11 @@ static noinstr void pvm_vcpu_enter_exit(struct kvm_vcpu *vcpu)
 	pvm->exit_code = pvm_switcher_run(&pvm->regs, pvm->hw_cr3);
 	if (pvm->exit_code == PF_VECTOR)
 		pvm->exit_cr2 = native_read_cr2();
+	/* DR6 is sticky: take the guest's bits and leave the host a clean one. */
+	if (pvm->exit_code == DB_VECTOR) {
+		pvm->exit_dr6 = native_get_debugreg(6);
+		native_set_debugreg(6, DR6_RESERVED);
+	}
 	if (pvm->exit_code == NMI_VECTOR) {
 		kvm_before_interrupt(vcpu, KVM_HANDLING_NMI);
 		pvm_switcher_do_nmi();
@@ -962,15 +973,33 @@ static fastpath_t pvm_vcpu_run(struct kvm_vcpu *vcpu, u64 run_flags)
 	}
 
 	pvm_load_regs(vcpu);
+	/*
+	 * A VMM that used ioperm() or iopl() left its I/O bitmap in the TSS:
+	 * guest port I/O must fault and reach the VMM as KVM_EXIT_IO instead.
+	 * The bitmap comes back on the VMM's way to user mode.
+	 */
+	if (IS_ENABLED(CONFIG_X86_IOPL_IOPERM) && test_thread_flag(TIF_IO_BITMAP))
+		tss_invalidate_io_bitmap();
 	if (run_flags & KVM_RUN_FORCE_IMMEDIATE_EXIT)
 		smp_send_reschedule(vcpu->cpu);
 
 	wrmsrl(MSR_FS_BASE, pvm->segments[VCPU_SREG_FS].base);
 	wrmsrl(MSR_KERNEL_GS_BASE, pvm->segments[VCPU_SREG_GS].base);
 	kvm_load_guest_xsave_state(vcpu);
+	/*
+	 * RDPKRU/WRPKRU work at CPL3: the guest always runs with its own
+	 * PKRU, and the VMM thread always gets its own back.
+	 */
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE) && rdpkru() != pvm->hw_pkru)
+		write_pkru(pvm->hw_pkru);
 
 	pvm_vcpu_enter_exit(vcpu);
 
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE)) {
+		pvm->hw_pkru = rdpkru();
+		if (pvm->hw_pkru != vcpu->arch.host_pkru)
+			write_pkru(vcpu->arch.host_pkru);
+	}
 	kvm_load_host_xsave_state(vcpu);
 	rdmsrl(MSR_FS_BASE, pvm->segments[VCPU_SREG_FS].base);
 	rdmsrl(MSR_KERNEL_GS_BASE, pvm->segments[VCPU_SREG_GS].base);
@@ -1026,6 +1055,11 @@ static int pvm_handle_exit(struct kvm_vcpu *vcpu, fastpath_t fastpath)
 		return 1;
 	case UD_VECTOR:
 		return pvm_handle_ud(vcpu);
+	case DB_VECTOR:
+		/* KVM's #DB payload has DR6's active-low bits flipped. */
+		kvm_queue_exception_p(vcpu, DB_VECTOR,
+				      pvm->exit_dr6 ^ DR6_ACTIVE_LOW);
+		return 1;
 	}
 	if (code >= FIRST_EXTERNAL_VECTOR && code < NR_VECTORS)
 		return 1;	/* a host interrupt, handled in handle_exit_irqoff */
@@ -1578,6 +1612,7 @@ static void pvm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
 	pvm->idt = (struct desc_ptr) { .size = 0xffff };
 	pvm->gdt = (struct desc_ptr) { .size = 0xffff };
 	pvm->rflags = X86_EFLAGS_FIXED;
+	pvm->hw_pkru = 0;
 	pvm->nmi_masked = false;
 
 	pvm_set_vcpu_struct(pvm, 0);

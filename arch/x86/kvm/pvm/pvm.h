@@ -29,10 +29,12 @@ struct vcpu_pvm {
 	struct pt_regs regs;
 	unsigned long exit_code;
 	unsigned long exit_cr2;
+	unsigned long exit_dr6;
 
 	/* Hardware state */
 	unsigned long hw_cr3;		/* shadow root, or INVALID_PAGE */
 	unsigned long rflags;		/* guest RFLAGS without IF */
+	u32 hw_pkru;			/* PKRU while the guest runs */
 	struct kvm_segment segments[PVM_NR_SEGS];
 	struct desc_ptr idt;		/* stored only: PVM has no guest IDT */
 	struct desc_ptr gdt;		/* stored only: the host GDT is used */

@@ -212,6 +212,24 @@ u_ud_loop:
 	syscall
 	ud2
 
+	/* Report PKRU in %rbx, set it to 0x30, then SYSCALL. */
+	.globl u_pkru
+u_pkru:
+	xor	%ecx, %ecx
+	rdpkru
+	mov	%rax, %rbx
+	mov	$0x30, %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	wrpkru
+	syscall
+	ud2
+
+	.globl u_out80
+u_out80:
+	out	%al, $0x80
+	ud2
+
 	.globl u_sysenter
 u_sysenter:
 	sysenter

@@ -5,12 +5,14 @@
  * specification says the hypervisor does (Documentation/virt/kvm/x86/
  * pvm-spec.rst).  Needs /dev/kvm served by kvm-pvm.
  */
+#include <cpuid.h>
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/time.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/io.h>
 #include <sys/ioctl.h>
 #include <time.h>
 #include <unistd.h>
@@ -1170,6 +1172,75 @@ TEST_F(pvm, hostile_random_guests)
 	       counts[KVM_EXIT_IO], counts[KVM_EXIT_MMIO], counts[KVM_EXIT_HLT],
 	       counts[KVM_EXIT_SHUTDOWN], counts[KVM_EXIT_FAIL_ENTRY],
 	       counts[KVM_EXIT_INTERNAL_ERROR], counts[63]);
+}
+
+static int host_has_ospke(void)
+{
+	unsigned int a, b, c, d;
+
+	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (c & (1 << 4));
+}
+
+static unsigned int my_pkru(void)
+{
+	unsigned int eax, edx, ecx = 0;
+
+	asm volatile(".byte 0x0f, 0x01, 0xee" : "=a"(eax), "=d"(edx) : "c"(ecx));
+	return eax;
+}
+
+/* The user's PKRU travels through the PVCS; the VMM keeps its own. */
+TEST_F(pvm, pkru_saved_in_pvcs)
+{
+	struct pvm_vm *v = &self->v;
+	unsigned int mine;
+
+	if (!host_has_ospke())
+		SKIP(return, "the host CPU has no protection keys");
+	mine = my_pkru();
+	start_user(v, UCODE(u_pkru), &self->regs);
+	pvcs(v)->pkru = 0xc;
+	ASSERT_EQ(pvm_run_io(v), PORT_EV_SYSCALL);
+	pvm_get_regs(v, &self->regs);
+	EXPECT_EQ(self->regs.rbx, 0xc);		/* ERETU loaded PVCS::pkru */
+	EXPECT_EQ(pvcs(v)->pkru, 0x30);		/* the event saved the user's */
+	EXPECT_EQ(my_pkru(), mine);
+}
+
+/* TF in supervisor mode: #DB after one instruction, DR6.BS for the guest. */
+TEST_F(pvm, sup_single_step)
+{
+	struct pvm_vm *v = &self->v;
+	struct kvm_debugregs dbg;
+	struct sev_frame *f;
+	struct kvm_regs r;
+
+	start(v, GUEST_SYM(t_load), &self->regs);
+	self->regs.rbx = hi_addr(v, GPA_DATA);
+	self->regs.rflags = 0x102;
+	pvm_set_regs(v, &self->regs);
+	ASSERT_EQ(pvm_run_io(v), PORT_EV_EXC);
+	pvm_get_regs(v, &r);
+	f = sev_frame_at(v, r.rsp);
+	EXPECT_EQ(f->vector, 1);
+	EXPECT_EQ(f->rip, CODE(v, t_load_insn) + 3);
+	EXPECT_EQ(f->rflags & 0x100, 0x100);
+	EXPECT_EQ(r.rflags & 0x100, 0);
+	ASSERT_EQ(ioctl(v->vcpu, KVM_GET_DEBUGREGS, &dbg), 0);
+	EXPECT_EQ(dbg.dr6 & 0x4000, 0x4000);
+}
+
+/* Port 0x80 is the VMM's through ioperm(), not the guest's. */
+TEST_F(pvm, vmm_ioperm_not_inherited)
+{
+	struct pvm_vm *v = &self->v;
+
+	if (ioperm(0x80, 1, 1))
+		SKIP(return, "ioperm() failed: %s", strerror(errno));
+	start_user(v, UCODE(u_out80), &self->regs);
+	ASSERT_EQ(pvm_run_io(v), PORT_EV_USER);
+	EXPECT_EQ(pvcs(v)->event_vector, 13);
+	EXPECT_EQ(pvcs(v)->rip, UCODE(u_out80));
 }
 
 TEST_HARNESS_MAIN

@@ -68,7 +68,8 @@ extern const char ev_entry[], retu_insn[], rets_insn[], lstar_entry[],
 	t_int41_insn[], t_int4[], t_int4_insn[], t_load[], t_load_insn[],
 	t_store[], t_eretu[], t_cpuid[], t_native_cpuid[], t_spin[], u_syscall[], u_syscall_next[],
 	u_ud[], u_int80[], u_int80_next[], u_load[], u_rdgsbase[], u_pushf[],
-	u_ud_loop[], u_sysenter[], u_spin[];
+	u_ud_loop[], u_sysenter[], u_pkru[], u_out80[],
+	u_spin[];
 
 static inline uint64_t guest_off(const char *sym)
 {
