@@ -62,6 +62,36 @@ static bool pvm_canonical(u64 la)
 	return __is_canonical_address(la, 48);
 }
 
+/*
+ * PVM mode runs natively at CPL3.  Legacy mode (real mode, protected mode,
+ * and the compatibility-mode kernel code of a long-mode switch) is the
+ * bootstrap: kvm-pvm runs it through KVM's instruction emulator until the
+ * guest reaches 64-bit supervisor mode.  Anything else cannot run.
+ */
+enum pvm_mode { PVM_MODE_PVM, PVM_MODE_LEGACY, PVM_MODE_INVALID };
+
+static enum pvm_mode pvm_mode(struct kvm_vcpu *vcpu)
+{
+	struct kvm_segment *cs = &to_pvm(vcpu)->segments[VCPU_SREG_CS];
+
+	if (!is_long_mode(vcpu))
+		return PVM_MODE_LEGACY;
+	if (!is_paging(vcpu) || !is_pae(vcpu) ||
+	    kvm_read_cr4_bits(vcpu, X86_CR4_LA57))
+		return PVM_MODE_INVALID;
+	if (cs->dpl == 0)
+		return cs->l ? PVM_MODE_PVM : PVM_MODE_LEGACY;
+	if (cs->dpl == 3 && (cs->selector == __USER_CS ||
+			     cs->selector == __USER32_CS))
+		return PVM_MODE_PVM;
+	return PVM_MODE_INVALID;
+}
+
+static bool pvm_in_pvm_mode(struct kvm_vcpu *vcpu)
+{
+	return pvm_mode(vcpu) == PVM_MODE_PVM;
+}
+
 /* ---------------------------------------------------------------------
  * The PVCS (struct pvm_vcpu_struct) in guest memory
  */
@@ -327,9 +357,13 @@ static void pvm_deliver_supervisor_irq(struct kvm_vcpu *vcpu, int vector)
 				  rsp);
 }
 
+static void pvm_deliver_legacy_event(struct kvm_vcpu *vcpu, int vector);
+
 static void pvm_deliver_event(struct kvm_vcpu *vcpu, int vector, u32 errcode)
 {
-	if (pvm_is_user(vcpu))
+	if (!pvm_in_pvm_mode(vcpu))
+		pvm_deliver_legacy_event(vcpu, vector);
+	else if (pvm_is_user(vcpu))
 		pvm_deliver_user_event(vcpu, vector, errcode, false);
 	else if (vector < 32)
 		pvm_deliver_supervisor_exception(vcpu, vector, errcode);
@@ -374,9 +408,13 @@ static void pvm_cancel_injection(struct kvm_vcpu *vcpu)
 
 static int pvm_interrupt_allowed(struct kvm_vcpu *vcpu, bool for_injection)
 {
+	struct vcpu_pvm *pvm = to_pvm(vcpu);
+
+	if (!pvm_in_pvm_mode(vcpu))
+		return (pvm->rflags & X86_EFLAGS_IF) && !pvm->interrupt_shadow;
 	if (pvm_is_user(vcpu))
 		return true;
-	return pvm_pvcs_if(to_pvm(vcpu), false);
+	return pvm_pvcs_if(pvm, false);
 }
 
 static bool pvm_get_if_flag(struct kvm_vcpu *vcpu)
@@ -775,6 +813,8 @@ static bool pvm_insn_is_emulated(const u8 *b, int len)
 	return false;
 }
 
+static int pvm_emulate_one(struct kvm_vcpu *vcpu);
+
 static int pvm_handle_gp(struct kvm_vcpu *vcpu, u32 errcode)
 {
 	struct x86_exception e;
@@ -794,7 +834,7 @@ static int pvm_handle_gp(struct kvm_vcpu *vcpu, u32 errcode)
 		return 1;
 	}
 	if (len && pvm_insn_is_emulated(insn, len))
-		return kvm_emulate_instruction(vcpu, 0);
+		return pvm_emulate_one(vcpu);
 
 deliver:
 	pvm_deliver_event(vcpu, GP_VECTOR, errcode);
@@ -839,30 +879,137 @@ static int pvm_handle_pf(struct kvm_vcpu *vcpu, u64 cr2, u32 errcode)
 		kvm_inject_emulated_page_fault(vcpu, &fault);
 		return 1;
 	}
+	/*
+	 * WRPKRU is not privileged: a guest that denied itself key 0 (every
+	 * shadow page has key 0) gets the protection-key fault the hardware
+	 * raised.  KVM's walker knows nothing of keys without guest PKU.
+	 */
+	if (errcode & PFERR_PK_MASK) {
+		fault.error_code = errcode;
+		kvm_inject_emulated_page_fault(vcpu, &fault);
+		return 1;
+	}
 	return kvm_mmu_page_fault(vcpu, cr2, errcode, NULL, 0);
+}
+
+/* ---------------------------------------------------------------------
+ * The bootstrap: legacy modes through KVM's emulator
+ */
+
+/*
+ * Run one instruction in the emulator.  A HLT only sets halt_request
+ * there; the halt itself is KVM's usual one.
+ */
+static int pvm_emulate_one(struct kvm_vcpu *vcpu)
+{
+	int r = kvm_emulate_instruction(vcpu, 0);
+
+	if (r > 0 && vcpu->arch.halt_request) {
+		vcpu->arch.halt_request = 0;
+		r = kvm_emulate_halt_noskip(vcpu);
+	}
+	return r;
+}
+
+/*
+ * The guest reached 64-bit supervisor mode: make CR0, CR4, EFER and
+ * MSR_STAR what PVM mode requires (spec: "PVM modes and states") and keep
+ * running natively from the next instruction.
+ */
+static void pvm_enter_pvm_mode(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_pvm *pvm = to_pvm(vcpu);
+	u16 cs = pvm->segments[VCPU_SREG_CS].selector & 0xfffc;
+
+	vcpu->arch.cr0 = (vcpu->arch.cr0 | X86_CR0_PE | X86_CR0_PG | X86_CR0_WP |
+			  X86_CR0_ET | X86_CR0_NE | X86_CR0_AM | X86_CR0_MP) &
+			 ~(X86_CR0_CD | X86_CR0_NW | X86_CR0_EM | X86_CR0_TS);
+	vcpu->arch.cr4 = (vcpu->arch.cr4 | X86_CR4_PAE | X86_CR4_FSGSBASE) &
+			 ~(X86_CR4_VME | X86_CR4_PVI);
+	vcpu->arch.efer |= EFER_SCE;
+	pvm->msr_star = (pvm->msr_star & ~(0xffffULL << 32)) | ((u64)cs << 32);
+	pvm_enter_supervisor_segs(pvm);
+	/* From now on the interrupt flag is PVCS::event_flags.IF. */
+	pvm->rflags = (pvm->rflags & PVM_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
+	pvm->interrupt_shadow = 0;
+	kvm_mmu_reset_context(vcpu);
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+}
+
+static const char *pvm_legacy_mode_name(struct kvm_vcpu *vcpu)
+{
+	struct kvm_segment *cs = &to_pvm(vcpu)->segments[VCPU_SREG_CS];
+
+	if (!is_protmode(vcpu))
+		return "real";
+	if (is_long_mode(vcpu))
+		return "compatibility";
+	return cs->db ? "32-bit protected" : "16-bit protected";
+}
+
+/* Say which instruction stopped the bootstrap, for whoever reads the log. */
+static void pvm_report_emulation_failure(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_pvm *pvm = to_pvm(vcpu);
+	unsigned long ip = pvm->segments[VCPU_SREG_CS].base + kvm_rip_read(vcpu);
+	struct x86_exception e;
+	u8 insn[15] = {};
+
+	kvm_read_guest_virt(vcpu, ip, insn, sizeof(insn), &e);
+	pr_info_ratelimited("vcpu%d: cannot emulate %*ph at %lx in %s mode\n",
+			    vcpu->vcpu_id, (int)sizeof(insn), insn, ip,
+			    pvm_legacy_mode_name(vcpu));
+}
+
+/*
+ * Emulate legacy-mode code until PVM mode, an exit to userspace, or
+ * something KVM must handle first (a request, an event, a signal).
+ */
+static int pvm_run_legacy(struct kvm_vcpu *vcpu)
+{
+	int i, r = 1;
+
+	for (i = 0; i < 1024; i++) {
+		r = pvm_emulate_one(vcpu);
+		if (r <= 0) {
+			if (vcpu->run->exit_reason == KVM_EXIT_INTERNAL_ERROR)
+				pvm_report_emulation_failure(vcpu);
+			break;
+		}
+		if (pvm_mode(vcpu) != PVM_MODE_LEGACY) {
+			if (pvm_mode(vcpu) == PVM_MODE_PVM)
+				pvm_enter_pvm_mode(vcpu);
+			break;
+		}
+		if (kvm_request_pending(vcpu) || signal_pending(current) ||
+		    need_resched() ||
+		    vcpu->arch.mp_state != KVM_MP_STATE_RUNNABLE)
+			break;
+	}
+	return r;
+}
+
+/*
+ * Events before PVM mode are delivered as x86 does it: through the IVT in
+ * real mode.  Protected-mode delivery is not implemented; such an event
+ * ends the VM.
+ */
+static void pvm_deliver_legacy_event(struct kvm_vcpu *vcpu, int vector)
+{
+	if (!is_protmode(vcpu)) {
+		kvm_inject_realmode_interrupt(vcpu, vector, 0);
+		return;
+	}
+	pvm_delivery_failed(vcpu, "event in protected mode during the bootstrap");
 }
 
 /* ---------------------------------------------------------------------
  * Entering and leaving the guest
  */
 
-static bool pvm_state_is_pvm_mode(struct kvm_vcpu *vcpu)
-{
-	struct vcpu_pvm *pvm = to_pvm(vcpu);
-	struct kvm_segment *cs = &pvm->segments[VCPU_SREG_CS];
-
-	if (!is_long_mode(vcpu) || !is_paging(vcpu) || !is_pae(vcpu) ||
-	    kvm_read_cr4_bits(vcpu, X86_CR4_LA57))
-		return false;
-	if (cs->dpl == 0)
-		return cs->l;
-	return cs->dpl == 3 && (cs->selector == __USER_CS ||
-				cs->selector == __USER32_CS);
-}
-
 static int pvm_vcpu_pre_run(struct kvm_vcpu *vcpu)
 {
-	if (pvm_state_is_pvm_mode(vcpu))
+	if (pvm_mode(vcpu) != PVM_MODE_INVALID)
 		return 1;
 	vcpu->run->exit_reason = KVM_EXIT_FAIL_ENTRY;
 	vcpu->run->fail_entry.hardware_entry_failure_reason =
@@ -963,7 +1110,17 @@ static fastpath_t pvm_vcpu_run(struct kvm_vcpu *vcpu, u64 run_flags)
 	/* Events were delivered by the inject_* callbacks already. */
 	pvm_cancel_injection(vcpu);
 
-	if (!pvm_state_is_pvm_mode(vcpu) || !pvm_canonical(kvm_rip_read(vcpu))) {
+	switch (pvm_mode(vcpu)) {
+	case PVM_MODE_LEGACY:
+		pvm->exit_code = PVM_EXIT_EMULATE;
+		return EXIT_FASTPATH_NONE;
+	case PVM_MODE_INVALID:
+		pvm->exit_code = PVM_EXIT_BAD_STATE;
+		return EXIT_FASTPATH_NONE;
+	case PVM_MODE_PVM:
+		break;
+	}
+	if (!pvm_canonical(kvm_rip_read(vcpu))) {
 		pvm->exit_code = PVM_EXIT_BAD_STATE;
 		return EXIT_FASTPATH_NONE;
 	}
@@ -1037,6 +1194,8 @@ static int pvm_handle_exit(struct kvm_vcpu *vcpu, fastpath_t fastpath)
 	case PVM_EXIT_NO_ROOT:
 		kvm_make_request(KVM_REQ_TRIPLE_FAULT, vcpu);
 		return 1;
+	case PVM_EXIT_EMULATE:
+		return pvm_run_legacy(vcpu);
 	case PVM_EXIT_SYSCALL:
 		return pvm_handle_syscall(vcpu);
 	case PVM_EXIT_SYSCALL32:
@@ -1146,14 +1305,20 @@ static void pvm_prepare_switch_to_host(struct vcpu_pvm *pvm)
 	if (!pvm->guest_state_loaded)
 		return;
 
-	savesegment(ds, sel);
-	pvm->segments[VCPU_SREG_DS].selector = sel;
-	savesegment(es, sel);
-	pvm->segments[VCPU_SREG_ES].selector = sel;
-	savesegment(fs, sel);
-	pvm->segments[VCPU_SREG_FS].selector = sel;
-	savesegment(gs, sel);
-	pvm->segments[VCPU_SREG_GS].selector = sel;
+	/*
+	 * A guest in PVM mode loads data segments itself at CPL3: the
+	 * hardware has its selectors.  The bootstrap's live in the emulator.
+	 */
+	if (pvm_in_pvm_mode(&pvm->vcpu)) {
+		savesegment(ds, sel);
+		pvm->segments[VCPU_SREG_DS].selector = sel;
+		savesegment(es, sel);
+		pvm->segments[VCPU_SREG_ES].selector = sel;
+		savesegment(fs, sel);
+		pvm->segments[VCPU_SREG_FS].selector = sel;
+		savesegment(gs, sel);
+		pvm->segments[VCPU_SREG_GS].selector = sel;
+	}
 
 	load_TLS(t, smp_processor_id());
 	loadsegment(ds, pvm->host_ds_sel);
@@ -1189,13 +1354,24 @@ static unsigned long pvm_get_rflags(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_pvm *pvm = to_pvm(vcpu);
 
+	if (!pvm_in_pvm_mode(vcpu))
+		return pvm->rflags;
 	return pvm->rflags | (pvm_get_if_flag(vcpu) ? X86_EFLAGS_IF : 0);
 }
 
-/* IF of the supervisor lives in the PVCS, which the guest owns. */
+/*
+ * In PVM mode the supervisor's IF lives in the PVCS, which the guest owns,
+ * and IOPL, VM, VIF, VIP are always 0.  Legacy mode has the whole RFLAGS
+ * (the emulator does not implement virtual-8086 mode: VM stays 0).
+ */
 static void pvm_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags)
 {
-	to_pvm(vcpu)->rflags = (rflags & PVM_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
+	struct vcpu_pvm *pvm = to_pvm(vcpu);
+
+	if (!pvm_in_pvm_mode(vcpu))
+		pvm->rflags = (rflags & ~X86_EFLAGS_VM) | X86_EFLAGS_FIXED;
+	else
+		pvm->rflags = (rflags & PVM_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
 }
 
 static void pvm_get_segment(struct kvm_vcpu *vcpu, struct kvm_segment *var,
@@ -1293,14 +1469,18 @@ static void pvm_sync_dirty_debug_regs(struct kvm_vcpu *vcpu)
 {
 }
 
-/* PVM has no interrupt shadow: STI and MOV SS are not used by supervisors. */
+/*
+ * Only the emulated bootstrap has an interrupt shadow (STI; HLT in
+ * firmware); PVM supervisors neither use STI nor MOV SS.
+ */
 static void pvm_set_interrupt_shadow(struct kvm_vcpu *vcpu, int mask)
 {
+	to_pvm(vcpu)->interrupt_shadow = mask;
 }
 
 static u32 pvm_get_interrupt_shadow(struct kvm_vcpu *vcpu)
 {
-	return 0;
+	return to_pvm(vcpu)->interrupt_shadow;
 }
 
 /* Instruction lengths come from the emulator, as on SVM without NRIPS. */
@@ -1597,7 +1777,7 @@ static void pvm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
 	struct kvm_segment *s = pvm->segments;
 	int i;
 
-	/* Architectural reset state; kvm-pvm runs it only once in PVM mode. */
+	/* Architectural reset state: the bootstrap starts here. */
 	for (i = 0; i < PVM_NR_SEGS; i++)
 		s[i] = (struct kvm_segment) {
 			.limit = 0xffff, .type = 0x3, .s = 1, .present = 1,
@@ -1612,6 +1792,7 @@ static void pvm_vcpu_reset(struct kvm_vcpu *vcpu, bool init_event)
 	pvm->idt = (struct desc_ptr) { .size = 0xffff };
 	pvm->gdt = (struct desc_ptr) { .size = 0xffff };
 	pvm->rflags = X86_EFLAGS_FIXED;
+	pvm->interrupt_shadow = 0;
 	pvm->hw_pkru = 0;
 	pvm->nmi_masked = false;
 

@@ -12,10 +12,12 @@
  */
 #define PVM_EXIT_BAD_STATE	0x1000	/* state that is not PVM mode */
 #define PVM_EXIT_NO_ROOT	0x1001	/* CR3 outside guest memory */
+#define PVM_EXIT_EMULATE	0x1002	/* legacy mode: run the emulator */
 
 /*
- * KVM_EXIT_FAIL_ENTRY reasons (hardware_entry_failure_reason), so that
- * a VMM can tell them apart from VMX/SVM codes.
+ * KVM_EXIT_FAIL_ENTRY reason (hardware_entry_failure_reason), distinct from
+ * VMX/SVM codes: a long-mode state that is neither PVM mode nor something
+ * the bootstrap can emulate (e.g. CPL3 on a CS that is not a user CS).
  */
 #define PVM_FAIL_ENTRY_NOT_PVM_MODE	0x70766d01	/* "pvm" 1 */
 
@@ -35,6 +37,7 @@ struct vcpu_pvm {
 	unsigned long hw_cr3;		/* shadow root, or INVALID_PAGE */
 	unsigned long rflags;		/* guest RFLAGS without IF */
 	u32 hw_pkru;			/* PKRU while the guest runs */
+	int interrupt_shadow;		/* bootstrap only: KVM_X86_SHADOW_INT_* */
 	struct kvm_segment segments[PVM_NR_SEGS];
 	struct desc_ptr idt;		/* stored only: PVM has no guest IDT */
 	struct desc_ptr gdt;		/* stored only: the host GDT is used */

@@ -225,6 +225,16 @@ u_pkru:
 	syscall
 	ud2
 
+	/* Deny access to key 0 (every page), then touch the stack. */
+	.globl u_pkey0_denied
+u_pkey0_denied:
+	mov	$1, %eax
+	xor	%ecx, %ecx
+	xor	%edx, %edx
+	wrpkru
+	push	%rax
+	ud2
+
 	.globl u_out80
 u_out80:
 	out	%al, $0x80
@@ -244,3 +254,147 @@ u_spin:
 guest_code_end:
 	.popsection
 	.section .note.GNU-stack, "", @progbits
+
+/*
+ * Bootstrap code for the legacy-mode tests, copied to guest-physical
+ * 0x8000 and started in real mode with CS = 0x800.  It is not position
+ * independent: BOOT(x) is the linear address of label x.
+ */
+#define BOOT(x)		(0x8000 + (x) - boot_code_start)
+
+	.pushsection .rodata.pvm_boot, "a"
+	.code16
+	.globl boot_code_start
+boot_code_start:
+
+	/* A real-mode program: DS:0x10 with DS = 0x1234 is 0x12350. */
+	.globl b_real
+b_real:
+	mov	$0x1234, %ax
+	mov	%ax, %ds
+	movw	$0x5678, 0x10
+	mov	$0x42, %bx
+	out	%al, $PORT_DONE
+	hlt
+
+	/*
+	 * Protected mode and back (KVM's example of what goes wrong without
+	 * unrestricted guest): [1] after CR0.PE, [2] after the far jump,
+	 * [3] after the data segments, [4] back in real mode with 4 GiB limits
+	 * (big real mode), then a store above 1 MiB.
+	 */
+	.globl b_pm
+b_pm:
+	cli
+	lgdtl	%cs:(gdt_desc - boot_code_start)
+	mov	%cr0, %eax
+	or	$1, %al
+	mov	%eax, %cr0
+	out	%al, $0xe1			/* [1] */
+	ljmpl	$8, $BOOT(1f)
+	.code32
+1:	out	%al, $0xe2			/* [2] */
+	mov	$16, %ax
+	mov	%ax, %ds
+	mov	%ax, %es
+	mov	%ax, %fs
+	mov	%ax, %gs
+	mov	%ax, %ss
+	out	%al, $0xe3			/* [3] */
+	ljmp	$0x18, $BOOT(2f)
+	.code16
+2:	mov	%cr0, %eax
+	and	$0xfe, %al
+	mov	%eax, %cr0
+	ljmp	$0x800, $(3f - boot_code_start)
+3:	xor	%ax, %ax
+	mov	%ax, %ds
+	out	%al, $0xe4			/* [4] */
+	mov	$0x200000, %esi
+	addr32 movl $0xcafe, (%esi)
+	out	%al, $PORT_DONE
+	hlt
+
+	/* Real mode to 32-bit protected mode to long mode, then PVM mode. */
+	.globl b_long
+b_long:
+	cli
+	lgdtl	%cs:(gdt_desc - boot_code_start)
+	mov	%cr0, %eax
+	or	$1, %al
+	mov	%eax, %cr0
+	ljmpl	$8, $BOOT(1f)
+	.code32
+1:	mov	$16, %ax
+	mov	%ax, %ds
+	mov	%ax, %es
+	mov	%ax, %ss
+	mov	%cr4, %eax
+	or	$0x20, %eax			/* PAE */
+	mov	%eax, %cr4
+	mov	$0x1000, %eax			/* the test's page tables */
+	mov	%eax, %cr3
+	mov	$0xc0000080, %ecx		/* EFER.LME */
+	rdmsr
+	or	$0x100, %eax
+	wrmsr
+	mov	%cr0, %eax
+	or	$0x80000000, %eax
+	mov	%eax, %cr0
+	out	%al, $0xe1			/* compatibility mode, emulated */
+	ljmp	$0x20, $BOOT(2f)
+	.code64
+2:	mov	$0x77, %ebx			/* PVM mode: runs natively */
+	out	%al, $PORT_DONE
+	hlt
+	.code16
+
+	/*
+	 * Interrupts in real mode: vector 0x30 from KVM_INTERRUPT, vector 0x31
+	 * from INT; both handlers report and return with IRET.
+	 */
+	.globl b_irq, b_irq_spin
+b_irq:
+	xor	%ax, %ax
+	mov	%ax, %ds
+	movw	$(irq30 - boot_code_start), 0xc0
+	movw	$0x800, 0xc2
+	movw	$(irq31 - boot_code_start), 0xc4
+	movw	$0x800, 0xc6
+	mov	$0x7000, %sp
+	mov	%ax, %ss
+	int	$0x31
+	sti
+b_irq_spin:
+	jmp	b_irq_spin
+irq30:
+	out	%al, $0xe2
+	iret
+irq31:
+	out	%al, $0xe3
+	iret
+
+	/* An instruction KVM's emulator does not know: AESENC. */
+	.globl b_bad, b_bad_insn
+b_bad:
+	nop
+b_bad_insn:
+	aesenc	%xmm1, %xmm0
+	hlt
+
+	.balign 8
+gdt:
+	.quad	0
+	.quad	0x00cf9b000000ffff	/* 0x08: 32-bit code, flat */
+	.quad	0x00cf93000000ffff	/* 0x10: data, flat 4 GiB */
+	.quad	0x00009b000000ffff	/* 0x18: 16-bit code, base 0, 64 KiB */
+	.quad	0x00af9b000000ffff	/* 0x20: 64-bit code */
+gdt_end:
+gdt_desc:
+	.word	gdt_end - gdt - 1
+	.long	BOOT(gdt)
+
+	.globl boot_code_end
+boot_code_end:
+	.code64
+	.popsection

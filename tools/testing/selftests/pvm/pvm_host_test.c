@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/io.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -700,20 +701,16 @@ TEST_F(pvm, cr3_outside_memory_shuts_down)
 	EXPECT_EQ(pvm_run(&self->v), KVM_EXIT_SHUTDOWN);
 }
 
-TEST_F(pvm, fail_entry_outside_pvm_mode)
+/* Long mode at CPL3 on a CS that is not a user CS is neither PVM nor legacy. */
+TEST_F(pvm, fail_entry_invalid_state)
 {
 	struct pvm_vm *v = &self->v;
 
 	start(v, GUEST_SYM(t_ud), &self->regs);
 	pvm_get_sregs(v, &self->sregs);
-	self->sregs.cs.l = 0;
-	self->sregs.cs.db = 1;
+	self->sregs.cs.selector = KERNEL_CS | 3;
+	self->sregs.cs.dpl = 3;
 	pvm_set_sregs(v, &self->sregs);
-	EXPECT_EQ(pvm_run(v), KVM_EXIT_FAIL_ENTRY);
-
-	/* Real mode, as after reset. */
-	pvm_vm_destroy(v);
-	pvm_vm_create(v);
 	EXPECT_EQ(pvm_run(v), KVM_EXIT_FAIL_ENTRY);
 }
 
@@ -1149,6 +1146,13 @@ TEST_F(pvm, hostile_random_guests)
 		for (i = 0; i < 3; i++)
 			pvm_set_msr(v, MSR_PVM_LINEAR_ADDRESS_RANGE + random() % 8,
 				    interesting(v));
+		if (iter % 5 == 4) {
+			/* The bootstrap: random real-mode code in the emulator. */
+			pvm_vm_setup_real(v, 0);
+			code = gpa_ptr(v, GPA_BOOT);
+			for (i = 0; i < 4096; i++)
+				code[i] = random();
+		}
 
 		for (n = 0; n < 20; n++) {
 			int r = run_with_timer(v);
@@ -1207,6 +1211,21 @@ TEST_F(pvm, pkru_saved_in_pvcs)
 	EXPECT_EQ(my_pkru(), mine);
 }
 
+/* A guest that denies itself key 0 gets the hardware's PK fault. */
+TEST_F(pvm, pkey_fault_delivered)
+{
+	struct pvm_vm *v = &self->v;
+
+	if (!host_has_ospke())
+		SKIP(return, "the host CPU has no protection keys");
+	start_user(v, UCODE(u_pkey0_denied), &self->regs);
+	ASSERT_EQ(pvm_run_io(v), PORT_EV_USER);
+	EXPECT_EQ(pvcs(v)->event_vector, 14);
+	EXPECT_EQ(pvcs(v)->event_errcode & 0x27, 0x27);	/* PK U W P */
+	EXPECT_EQ(pvcs(v)->cr2, GPA_USER_STACK_TOP - 8);
+	EXPECT_EQ(pvcs(v)->pkru, 1);
+}
+
 /* TF in supervisor mode: #DB after one instruction, DR6.BS for the guest. */
 TEST_F(pvm, sup_single_step)
 {
@@ -1241,6 +1260,155 @@ TEST_F(pvm, vmm_ioperm_not_inherited)
 	ASSERT_EQ(pvm_run_io(v), PORT_EV_USER);
 	EXPECT_EQ(pvcs(v)->event_vector, 13);
 	EXPECT_EQ(pvcs(v)->rip, UCODE(u_out80));
+}
+
+/*
+ * The emulated bootstrap: legacy-mode code runs through KVM's emulator
+ * until the guest reaches 64-bit supervisor mode.
+ */
+TEST_F(pvm, boot_real_mode_program)
+{
+	struct pvm_vm *v = &self->v;
+
+	pvm_vm_setup_real(v, BOOT_SYM(b_real));
+	ASSERT_EQ(pvm_run_io(v), PORT_DONE);
+	pvm_get_regs(v, &self->regs);
+	pvm_get_sregs(v, &self->sregs);
+	EXPECT_EQ(*(uint16_t *)gpa_ptr(v, 0x12350), 0x5678);
+	EXPECT_EQ(self->regs.rbx, 0x42);
+	EXPECT_EQ(self->sregs.ds.selector, 0x1234);
+	EXPECT_EQ(self->sregs.ds.base, 0x12340);
+	EXPECT_EQ(pvm_run(v), KVM_EXIT_HLT);
+}
+
+/* From the reset vector, as QEMU starts a guest. */
+TEST_F(pvm, boot_from_reset_vector)
+{
+	struct pvm_vm *v = &self->v;
+	struct kvm_userspace_memory_region rom = {
+		.slot = 1, .guest_phys_addr = 0xffff0000, .memory_size = 0x10000,
+	};
+	uint8_t *p = mmap(NULL, 0x10000, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint16_t ip = BOOT_SYM(b_real);
+
+	ASSERT_NE(p, MAP_FAILED);
+	rom.userspace_addr = (uint64_t)p;
+	p[0xfff0] = 0xea;			/* ljmp $0x800, $b_real */
+	memcpy(p + 0xfff1, &ip, 2);
+	p[0xfff3] = 0x00;
+	p[0xfff4] = 0x08;
+	ASSERT_EQ(ioctl(v->vm, KVM_SET_USER_MEMORY_REGION, &rom), 0);
+	memcpy(gpa_ptr(v, GPA_BOOT), boot_code_start, boot_code_end - boot_code_start);
+	ASSERT_EQ(pvm_run_io(v), PORT_DONE);
+	EXPECT_EQ(*(uint16_t *)gpa_ptr(v, 0x12350), 0x5678);
+}
+
+static void expect_seg(struct __test_metadata *_metadata, struct kvm_segment *s,
+		       uint16_t sel, uint64_t base, uint32_t limit, int db,
+		       const char *what)
+{
+	EXPECT_EQ(s->selector, sel) TH_LOG("%s", what);
+	EXPECT_EQ(s->base, base) TH_LOG("%s", what);
+	EXPECT_EQ(s->limit, limit) TH_LOG("%s", what);
+	EXPECT_EQ(s->db, db) TH_LOG("%s", what);
+}
+
+TEST_F(pvm, boot_protected_mode_entry_and_big_real_mode)
+{
+	struct pvm_vm *v = &self->v;
+	struct kvm_sregs *sr = &self->sregs;
+
+	pvm_vm_setup_real(v, BOOT_SYM(b_pm));
+	/* [1] CR0.PE is set, the segments still hold their real-mode caches. */
+	ASSERT_EQ(pvm_run_io(v), 0xe1);
+	pvm_get_sregs(v, sr);
+	EXPECT_EQ(sr->cr0 & 1, 1);
+	expect_seg(_metadata, &sr->cs, 0x800, 0x8000, 0xffff, 0, "[1] cs");
+	expect_seg(_metadata, &sr->ds, 0, 0, 0xffff, 0, "[1] ds");
+	/* [2] the far jump loaded CS from the GDT. */
+	ASSERT_EQ(pvm_run_io(v), 0xe2);
+	pvm_get_sregs(v, sr);
+	expect_seg(_metadata, &sr->cs, 8, 0, 0xffffffff, 1, "[2] cs");
+	expect_seg(_metadata, &sr->ds, 0, 0, 0xffff, 0, "[2] ds");
+	/* [3] the data segments are protected-mode ones. */
+	ASSERT_EQ(pvm_run_io(v), 0xe3);
+	pvm_get_sregs(v, sr);
+	expect_seg(_metadata, &sr->ds, 16, 0, 0xffffffff, 1, "[3] ds");
+	expect_seg(_metadata, &sr->ss, 16, 0, 0xffffffff, 1, "[3] ss");
+	expect_seg(_metadata, &sr->gs, 16, 0, 0xffffffff, 1, "[3] gs");
+	/* [4] real mode again: loading DS sets the base, the limit stays. */
+	ASSERT_EQ(pvm_run_io(v), 0xe4);
+	pvm_get_sregs(v, sr);
+	EXPECT_EQ(sr->cr0 & 1, 0);
+	expect_seg(_metadata, &sr->cs, 0x800, 0x8000, 0xffff, 0, "[4] cs");
+	expect_seg(_metadata, &sr->ds, 0, 0, 0xffffffff, 1, "[4] ds");
+	/* Big real mode reaches above 1 MiB. */
+	ASSERT_EQ(pvm_run_io(v), PORT_DONE);
+	EXPECT_EQ(*(uint32_t *)gpa_ptr(v, 0x200000), 0xcafe);
+}
+
+TEST_F(pvm, boot_to_long_mode_enters_pvm_mode)
+{
+	struct pvm_vm *v = &self->v;
+	struct kvm_sregs *sr = &self->sregs;
+
+	pvm_vm_setup_real(v, BOOT_SYM(b_long));
+	ASSERT_EQ(pvm_run_io(v), 0xe1);
+	pvm_get_sregs(v, sr);
+	EXPECT_EQ(sr->efer & 0x500, 0x500);	/* LMA LME: compatibility mode */
+	EXPECT_EQ(sr->cs.l, 0);
+	ASSERT_EQ(pvm_run_io(v), PORT_DONE);
+	pvm_get_regs(v, &self->regs);
+	pvm_get_sregs(v, sr);
+	EXPECT_EQ(self->regs.rbx, 0x77);
+	EXPECT_EQ(sr->cs.selector, 0x20);
+	EXPECT_EQ(sr->cs.l, 1);
+	EXPECT_EQ(sr->efer & 0x501, 0x501);	/* LMA LME SCE */
+	EXPECT_EQ(sr->cr0 & 0x80050023, 0x80050023);	/* PG AM WP NE MP PE */
+	EXPECT_EQ(sr->cr4 & 0x10020, 0x10020);		/* FSGSBASE PAE */
+	EXPECT_EQ(pvm_get_msr(v, MSR_STAR) >> 32 & 0xffff, 0x20);
+}
+
+TEST_F(pvm, boot_real_mode_interrupts)
+{
+	struct pvm_vm *v = &self->v;
+	struct kvm_interrupt irq = { .irq = 0x30 };
+	uint16_t *stack;
+
+	pvm_vm_setup_real(v, BOOT_SYM(b_irq));
+	/* INT 0x31 through the IVT. */
+	ASSERT_EQ(pvm_run_io(v), 0xe3);
+	ASSERT_EQ(run_briefly(v), -EINTR);	/* spinning with IF set */
+	pvm_get_regs(v, &self->regs);
+	EXPECT_EQ(self->regs.rflags & 0x200, 0x200);
+	EXPECT_EQ(v->run->if_flag, 1);
+
+	/* An external interrupt: the IVT entry runs, IP/CS/FLAGS on the stack. */
+	ASSERT_EQ(ioctl(v->vcpu, KVM_INTERRUPT, &irq), 0);
+	ASSERT_EQ(pvm_run_io(v), 0xe2);
+	pvm_get_regs(v, &self->regs);
+	EXPECT_EQ(self->regs.rsp, 0x7000 - 6);
+	EXPECT_EQ(self->regs.rflags & 0x200, 0);
+	stack = gpa_ptr(v, 0x7000 - 6);
+	EXPECT_EQ(stack[0], BOOT_SYM(b_irq_spin));
+	EXPECT_EQ(stack[1], 0x800);
+	EXPECT_EQ(stack[2] & 0x200, 0x200);
+	/* IRET goes back to the loop. */
+	EXPECT_EQ(run_briefly(v), -EINTR);
+	pvm_get_regs(v, &self->regs);
+	EXPECT_EQ(self->regs.rsp, 0x7000);
+}
+
+TEST_F(pvm, boot_unsupported_instruction)
+{
+	struct pvm_vm *v = &self->v;
+
+	pvm_vm_setup_real(v, BOOT_SYM(b_bad));
+	ASSERT_EQ(pvm_run(v), KVM_EXIT_INTERNAL_ERROR);
+	EXPECT_EQ(v->run->internal.suberror, KVM_INTERNAL_ERROR_EMULATION);
+	pvm_get_regs(v, &self->regs);
+	EXPECT_EQ(self->regs.rip, BOOT_SYM(b_bad_insn));
 }
 
 TEST_HARNESS_MAIN

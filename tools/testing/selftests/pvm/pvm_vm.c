@@ -222,3 +222,24 @@ struct sev_frame *sev_frame_at(struct pvm_vm *v, uint64_t rsp)
 {
 	return gpa_ptr(v, rsp - v->hi);
 }
+
+void pvm_vm_setup_real(struct pvm_vm *v, uint64_t ip)
+{
+	struct kvm_sregs sregs;
+	struct kvm_regs regs;
+
+	memcpy(gpa_ptr(v, GPA_BOOT), boot_code_start,
+	       boot_code_end - boot_code_start);
+	build_page_tables(v);
+
+	/* The reset state, except for where the code starts. */
+	pvm_get_sregs(v, &sregs);
+	sregs.cs.selector = GPA_BOOT >> 4;
+	sregs.cs.base = GPA_BOOT;
+	pvm_set_sregs(v, &sregs);
+
+	memset(&regs, 0, sizeof(regs));
+	regs.rip = ip;
+	regs.rflags = 0x2;
+	pvm_set_regs(v, &regs);
+}

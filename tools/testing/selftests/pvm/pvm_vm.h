@@ -30,6 +30,7 @@
 #define GPA_USER_STACK_TOP	0x90000UL
 #define GPA_CODE		0x100000UL
 #define GPA_DATA		0x200000UL
+#define GPA_BOOT		0x8000UL	/* bootstrap code, CS = 0x800 */
 
 #define REDZONE			128
 
@@ -68,8 +69,15 @@ extern const char ev_entry[], retu_insn[], rets_insn[], lstar_entry[],
 	t_int41_insn[], t_int4[], t_int4_insn[], t_load[], t_load_insn[],
 	t_store[], t_eretu[], t_cpuid[], t_native_cpuid[], t_spin[], u_syscall[], u_syscall_next[],
 	u_ud[], u_int80[], u_int80_next[], u_load[], u_rdgsbase[], u_pushf[],
-	u_ud_loop[], u_sysenter[], u_pkru[], u_out80[],
+	u_ud_loop[], u_sysenter[], u_pkru[], u_out80[], u_pkey0_denied[],
 	u_spin[];
+
+/* Bootstrap code (guest_code.S), offsets from boot_code_start. */
+extern const char boot_code_start[], boot_code_end[];
+extern const char b_real[], b_pm[], b_long[], b_irq[], b_irq_spin[], b_bad[],
+	b_bad_insn[];
+
+#define BOOT_SYM(name)	((uint64_t)((name) - boot_code_start))
 
 static inline uint64_t guest_off(const char *sym)
 {
@@ -82,6 +90,8 @@ void pvm_vm_create(struct pvm_vm *v);
 void pvm_vm_destroy(struct pvm_vm *v);
 /* Supervisor mode at @code (a GUEST_SYM offset), page tables, PVM MSRs. */
 void pvm_vm_setup(struct pvm_vm *v, uint64_t code);
+/* Real mode at BOOT_SYM offset @ip with CS = 0x800; page tables built. */
+void pvm_vm_setup_real(struct pvm_vm *v, uint64_t ip);
 
 int pvm_set_msr(struct pvm_vm *v, uint32_t index, uint64_t value);
 uint64_t pvm_get_msr(struct pvm_vm *v, uint32_t index);
