@@ -357,12 +357,13 @@ static void pvm_deliver_supervisor_irq(struct kvm_vcpu *vcpu, int vector)
 				  rsp);
 }
 
-static void pvm_deliver_legacy_event(struct kvm_vcpu *vcpu, int vector);
+static void pvm_deliver_legacy_event(struct kvm_vcpu *vcpu, int vector,
+				     bool has_err, u32 errcode);
 
 static void pvm_deliver_event(struct kvm_vcpu *vcpu, int vector, u32 errcode)
 {
 	if (!pvm_in_pvm_mode(vcpu))
-		pvm_deliver_legacy_event(vcpu, vector);
+		pvm_deliver_legacy_event(vcpu, vector, false, 0);
 	else if (pvm_is_user(vcpu))
 		pvm_deliver_user_event(vcpu, vector, errcode, false);
 	else if (vector < 32)
@@ -376,8 +377,12 @@ static void pvm_inject_exception(struct kvm_vcpu *vcpu)
 	struct kvm_queued_exception *ex = &vcpu->arch.exception;
 
 	kvm_deliver_exception_payload(vcpu, ex);
-	pvm_deliver_event(vcpu, ex->vector,
-			  ex->has_error_code ? ex->error_code : 0);
+	if (!pvm_in_pvm_mode(vcpu))
+		pvm_deliver_legacy_event(vcpu, ex->vector, ex->has_error_code,
+					 ex->error_code);
+	else
+		pvm_deliver_event(vcpu, ex->vector,
+				  ex->has_error_code ? ex->error_code : 0);
 }
 
 static void pvm_inject_irq(struct kvm_vcpu *vcpu, bool reinjected)
@@ -896,13 +901,26 @@ static int pvm_handle_pf(struct kvm_vcpu *vcpu, u64 cr2, u32 errcode)
  * The bootstrap: legacy modes through KVM's emulator
  */
 
+static int pvm_pm_iret(struct kvm_vcpu *vcpu);
+static void pvm_set_rflags(struct kvm_vcpu *vcpu, unsigned long rflags);
+
 /*
  * Run one instruction in the emulator.  A HLT only sets halt_request
  * there; the halt itself is KVM's usual one.
  */
 static int pvm_emulate_one(struct kvm_vcpu *vcpu)
 {
-	int r = kvm_emulate_instruction(vcpu, 0);
+	int r;
+
+	if (!pvm_in_pvm_mode(vcpu)) {
+		r = pvm_pm_iret(vcpu);
+		if (r < 0)
+			kvm_queue_exception_e(vcpu, GP_VECTOR, 0);
+		if (r)
+			return 1;
+	}
+
+	r = kvm_emulate_instruction(vcpu, 0);
 
 	if (r > 0 && vcpu->arch.halt_request) {
 		vcpu->arch.halt_request = 0;
@@ -934,6 +952,8 @@ static void pvm_enter_pvm_mode(struct kvm_vcpu *vcpu)
 	pvm->interrupt_shadow = 0;
 	kvm_mmu_reset_context(vcpu);
 	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	pr_info_ratelimited("vcpu%d: PVM mode at %lx after %llu emulated instructions\n",
+			    vcpu->vcpu_id, kvm_rip_read(vcpu), pvm->emulated_insns);
 }
 
 static const char *pvm_legacy_mode_name(struct kvm_vcpu *vcpu)
@@ -971,6 +991,7 @@ static int pvm_run_legacy(struct kvm_vcpu *vcpu)
 
 	for (i = 0; i < 1024; i++) {
 		r = pvm_emulate_one(vcpu);
+		to_pvm(vcpu)->emulated_insns++;
 		if (r <= 0) {
 			if (vcpu->run->exit_reason == KVM_EXIT_INTERNAL_ERROR)
 				pvm_report_emulation_failure(vcpu);
@@ -990,17 +1011,151 @@ static int pvm_run_legacy(struct kvm_vcpu *vcpu)
 }
 
 /*
- * Events before PVM mode are delivered as x86 does it: through the IVT in
- * real mode.  Protected-mode delivery is not implemented; such an event
- * ends the VM.
+ * Read a GDT descriptor for @sel into @seg, as a segment load would; only
+ * present GDT code or data descriptors, never the LDT.
  */
-static void pvm_deliver_legacy_event(struct kvm_vcpu *vcpu, int vector)
+static bool pvm_read_gdt_segment(struct kvm_vcpu *vcpu, u16 sel,
+				 struct kvm_segment *seg)
+{
+	struct vcpu_pvm *pvm = to_pvm(vcpu);
+	unsigned int idx = sel >> 3;
+	struct x86_exception e;
+	struct desc_struct d;
+
+	if ((sel & SEGMENT_TI_MASK) || !idx || idx * 8 + 7 > pvm->gdt.size ||
+	    kvm_read_guest_virt(vcpu, pvm->gdt.address + idx * 8, &d, sizeof(d),
+				&e) != X86EMUL_CONTINUE ||
+	    !d.p || !d.s)
+		return false;
+	*seg = (struct kvm_segment) {
+		.base = get_desc_base(&d),
+		.limit = d.g ? (get_desc_limit(&d) << 12) | 0xfff : get_desc_limit(&d),
+		.selector = sel, .type = d.type, .s = 1, .dpl = d.dpl,
+		.present = 1, .avl = d.avl, .l = d.l, .db = d.d, .g = d.g,
+	};
+	return true;
+}
+
+/*
+ * Protected-mode event delivery for the bootstrap: an interrupt or trap
+ * gate to a ring-0 code segment, taken from ring 0 (firmware and boot
+ * code run there); task gates, ring changes and 64-bit IDTs are not
+ * implemented.  Returns false if the event could not be delivered.
+ */
+static bool pvm_deliver_pm_event(struct kvm_vcpu *vcpu, int vector,
+				 bool has_err, u32 errcode)
+{
+	struct vcpu_pvm *pvm = to_pvm(vcpu);
+	struct kvm_segment *ss = &pvm->segments[VCPU_SREG_SS];
+	struct kvm_segment cs;
+	struct x86_exception e;
+	unsigned long sp, mask;
+	u32 gate[2], frame[4];
+	int type, size, n = 0;
+	u32 ip;
+
+	if (is_long_mode(vcpu) || pvm->segments[VCPU_SREG_CS].dpl ||
+	    vector * 8 + 7 > pvm->idt.size ||
+	    kvm_read_guest_virt(vcpu, pvm->idt.address + vector * 8, gate,
+				sizeof(gate), &e) != X86EMUL_CONTINUE)
+		return false;
+	type = (gate[1] >> 8) & 0x1f;
+	if (!(gate[1] & BIT(15)) ||
+	    (type != 0x6 && type != 0x7 && type != 0xe && type != 0xf))
+		return false;
+	if (!pvm_read_gdt_segment(vcpu, gate[0] >> 16, &cs) ||
+	    !(cs.type & 8) || cs.dpl)
+		return false;
+
+	size = (type & 8) ? 4 : 2;
+	ip = (gate[0] & 0xffff) | (size == 4 ? (gate[1] & 0xffff0000) : 0);
+	if (has_err)
+		frame[n++] = errcode;
+	frame[n++] = kvm_rip_read(vcpu);
+	frame[n++] = pvm->segments[VCPU_SREG_CS].selector;
+	frame[n++] = pvm->rflags;
+
+	mask = ss->db ? U32_MAX : U16_MAX;
+	sp = kvm_rsp_read(vcpu);
+	while (n--) {
+		sp = (sp & ~mask) | ((sp - size) & mask);
+		if (kvm_write_guest_virt_system(vcpu, ss->base + (sp & mask),
+						&frame[n], size, &e))
+			return false;
+	}
+	kvm_rsp_write(vcpu, sp);
+	pvm->segments[VCPU_SREG_CS] = cs;
+	kvm_rip_write(vcpu, ip);
+	pvm->rflags &= ~(X86_EFLAGS_TF | X86_EFLAGS_NT | X86_EFLAGS_RF);
+	if (!(type & 1))
+		pvm->rflags &= ~X86_EFLAGS_IF;
+	return true;
+}
+
+/*
+ * IRET in protected mode, which KVM's emulator leaves unimplemented: the
+ * return from pvm_deliver_pm_event(), to ring 0.  Returns 1 if it was
+ * done, 0 if the instruction is not such an IRET, -1 if it faults.
+ */
+static int pvm_pm_iret(struct kvm_vcpu *vcpu)
+{
+	struct vcpu_pvm *pvm = to_pvm(vcpu);
+	struct kvm_segment *ss = &pvm->segments[VCPU_SREG_SS];
+	struct kvm_segment cs = pvm->segments[VCPU_SREG_CS];
+	unsigned long sp, mask, ip = kvm_rip_read(vcpu);
+	struct x86_exception e;
+	u32 frame[3] = {};
+	int i, size;
+	u8 insn[2];
+
+	if (!is_protmode(vcpu) || is_long_mode(vcpu) ||
+	    kvm_read_guest_virt(vcpu, cs.base + ip, insn, sizeof(insn), &e) !=
+	    X86EMUL_CONTINUE)
+		return 0;
+	size = cs.db ? 4 : 2;
+	if (insn[0] == 0x66) {
+		size ^= 6;
+		ip++;
+		insn[0] = insn[1];
+	}
+	if (insn[0] != 0xcf)
+		return 0;
+
+	mask = ss->db ? U32_MAX : U16_MAX;
+	sp = kvm_rsp_read(vcpu);
+	for (i = 0; i < 3; i++) {
+		if (kvm_read_guest_virt(vcpu, ss->base + ((sp + i * size) & mask),
+					&frame[i], size, &e) != X86EMUL_CONTINUE)
+			return -1;
+	}
+	if ((frame[1] & 3) || !pvm_read_gdt_segment(vcpu, frame[1] & 0xffff, &cs) ||
+	    !(cs.type & 8) || cs.dpl || (size == 4 && (frame[2] & X86_EFLAGS_VM)))
+		return -1;
+	kvm_rsp_write(vcpu, (sp & ~mask) | ((sp + 3 * size) & mask));
+	pvm->segments[VCPU_SREG_CS] = cs;
+	kvm_rip_write(vcpu, frame[0]);
+	if (size == 2)
+		frame[2] = (pvm->rflags & ~0xffffUL) | (frame[2] & 0xffff);
+	pvm_set_rflags(vcpu, frame[2]);
+	pvm->nmi_masked = false;
+	kvm_make_request(KVM_REQ_EVENT, vcpu);
+	return 1;
+}
+
+/*
+ * Events before PVM mode are delivered as x86 does it: through the IVT in
+ * real mode, through the IDT in protected mode.  What cannot be delivered
+ * is the spec's #DF: the VM ends.
+ */
+static void pvm_deliver_legacy_event(struct kvm_vcpu *vcpu, int vector,
+				     bool has_err, u32 errcode)
 {
 	if (!is_protmode(vcpu)) {
 		kvm_inject_realmode_interrupt(vcpu, vector, 0);
 		return;
 	}
-	pvm_delivery_failed(vcpu, "event in protected mode during the bootstrap");
+	if (!pvm_deliver_pm_event(vcpu, vector, has_err, errcode))
+		pvm_delivery_failed(vcpu, "event in protected mode during the bootstrap");
 }
 
 /* ---------------------------------------------------------------------
@@ -1503,9 +1658,12 @@ static void pvm_patch_hypercall(struct kvm_vcpu *vcpu, unsigned char *hypercall)
 
 static bool pvm_has_emulated_msr(struct kvm *kvm, u32 index)
 {
+	/* The MSRs KVM leaves to its vendor modules, and SMM's. */
 	switch (index) {
 	case MSR_IA32_VMX_BASIC ... MSR_IA32_VMX_VMFUNC:
 	case MSR_AMD64_VIRT_SPEC_CTRL:
+	case MSR_AMD64_TSC_RATIO:
+	case MSR_IA32_MCG_EXT_CTL:
 	case MSR_IA32_SMBASE:
 		return false;
 	}

@@ -38,6 +38,7 @@ struct vcpu_pvm {
 	unsigned long rflags;		/* guest RFLAGS without IF */
 	u32 hw_pkru;			/* PKRU while the guest runs */
 	int interrupt_shadow;		/* bootstrap only: KVM_X86_SHADOW_INT_* */
+	u64 emulated_insns;		/* by the bootstrap, for the log */
 	struct kvm_segment segments[PVM_NR_SEGS];
 	struct desc_ptr idt;		/* stored only: PVM has no guest IDT */
 	struct desc_ptr gdt;		/* stored only: the host GDT is used */

@@ -374,6 +374,49 @@ irq31:
 	out	%al, $0xe3
 	iret
 
+	/*
+	 * Interrupts and exceptions in 32-bit protected mode: an IDT with
+	 * interrupt gates for #GP (13) and vector 0x30, handlers that report
+	 * and return with IRET.  The #GP comes from loading DS with a selector
+	 * beyond the GDT; the test skips that MOV by editing the frame.
+	 */
+	.globl b_pmirq, b_pmirq_gp, b_pmirq_spin
+b_pmirq:
+	cli
+	lgdtl	%cs:(gdt_desc - boot_code_start)
+	lidtl	%cs:(idt_desc - boot_code_start)
+	mov	%cr0, %eax
+	or	$1, %al
+	mov	%eax, %cr0
+	ljmpl	$8, $BOOT(1f)
+	.code32
+1:	mov	$16, %ax
+	mov	%ax, %ds
+	mov	%ax, %ss
+	mov	$0x7000, %esp
+	mov	$BOOT(pm_gp), %eax		/* gate 13 */
+	mov	%ax, BOOT(idt) + 13 * 8
+	shr	$16, %eax
+	mov	%ax, BOOT(idt) + 13 * 8 + 6
+	mov	$BOOT(pm_irq), %eax		/* gate 0x30 */
+	mov	%ax, BOOT(idt) + 0x30 * 8
+	shr	$16, %eax
+	mov	%ax, BOOT(idt) + 0x30 * 8 + 6
+	mov	$0x38, %ax
+b_pmirq_gp:
+	mov	%ax, %ds
+	sti
+b_pmirq_spin:
+	jmp	b_pmirq_spin
+pm_gp:
+	out	%al, $0xe3
+	add	$4, %esp			/* the error code */
+	iret
+pm_irq:
+	out	%al, $0xe2
+	iret
+	.code16
+
 	/* An instruction KVM's emulator does not know: AESENC. */
 	.globl b_bad, b_bad_insn
 b_bad:
@@ -393,6 +436,17 @@ gdt_end:
 gdt_desc:
 	.word	gdt_end - gdt - 1
 	.long	BOOT(gdt)
+
+	/* 32-bit interrupt gates to 0x08:0, offsets filled in by b_pmirq. */
+	.balign 8
+idt:
+	.rept	0x31
+	.quad	0x00008e0000080000
+	.endr
+idt_end:
+idt_desc:
+	.word	idt_end - idt - 1
+	.long	BOOT(idt)
 
 	.globl boot_code_end
 boot_code_end:

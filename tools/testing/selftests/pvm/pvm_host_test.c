@@ -1400,6 +1400,45 @@ TEST_F(pvm, boot_real_mode_interrupts)
 	EXPECT_EQ(self->regs.rsp, 0x7000);
 }
 
+#define BOOT_LINEAR(sym)	(GPA_BOOT + BOOT_SYM(sym))
+
+TEST_F(pvm, boot_protected_mode_interrupts)
+{
+	struct pvm_vm *v = &self->v;
+	struct kvm_interrupt irq = { .irq = 0x30 };
+	uint32_t *frame;
+
+	pvm_vm_setup_real(v, BOOT_SYM(b_pmirq));
+	/* #GP(0x38) from the emulator, through IDT gate 13, with its code. */
+	ASSERT_EQ(pvm_run_io(v), 0xe3);
+	pvm_get_regs(v, &self->regs);
+	pvm_get_sregs(v, &self->sregs);
+	EXPECT_EQ(self->regs.rsp, 0x7000 - 16);
+	EXPECT_EQ(self->sregs.cs.selector, 8);
+	frame = gpa_ptr(v, 0x7000 - 16);
+	EXPECT_EQ(frame[0], 0x38);
+	EXPECT_EQ(frame[1], BOOT_LINEAR(b_pmirq_gp));
+	EXPECT_EQ(frame[2], 8);
+	frame[1] += 2;				/* skip the MOV to DS */
+
+	/* IRET returns; STI; then vector 0x30 from KVM_INTERRUPT. */
+	ASSERT_EQ(run_briefly(v), -EINTR);
+	pvm_get_regs(v, &self->regs);
+	EXPECT_EQ(self->regs.rsp, 0x7000);
+	EXPECT_EQ(self->regs.rflags & 0x200, 0x200);
+	ASSERT_EQ(ioctl(v->vcpu, KVM_INTERRUPT, &irq), 0);
+	ASSERT_EQ(pvm_run_io(v), 0xe2);
+	pvm_get_regs(v, &self->regs);
+	EXPECT_EQ(self->regs.rflags & 0x200, 0);	/* interrupt gate */
+	frame = gpa_ptr(v, 0x7000 - 12);
+	EXPECT_EQ(frame[0], BOOT_LINEAR(b_pmirq_spin));
+	EXPECT_EQ(frame[2] & 0x200, 0x200);
+	ASSERT_EQ(run_briefly(v), -EINTR);
+	pvm_get_regs(v, &self->regs);
+	EXPECT_EQ(self->regs.rsp, 0x7000);
+	EXPECT_EQ(self->regs.rip, BOOT_LINEAR(b_pmirq_spin));
+}
+
 TEST_F(pvm, boot_unsupported_instruction)
 {
 	struct pvm_vm *v = &self->v;

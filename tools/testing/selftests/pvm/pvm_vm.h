@@ -75,7 +75,7 @@ extern const char ev_entry[], retu_insn[], rets_insn[], lstar_entry[],
 /* Bootstrap code (guest_code.S), offsets from boot_code_start. */
 extern const char boot_code_start[], boot_code_end[];
 extern const char b_real[], b_pm[], b_long[], b_irq[], b_irq_spin[], b_bad[],
-	b_bad_insn[];
+	b_bad_insn[], b_pmirq[], b_pmirq_gp[], b_pmirq_spin[];
 
 #define BOOT_SYM(name)	((uint64_t)((name) - boot_code_start))
 
