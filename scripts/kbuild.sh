@@ -20,6 +20,9 @@ kmake=(make -C "$KSRC" O="$out" -j"$jobs" CC="ccache gcc" HOSTCC="ccache gcc"
        KBUILD_BUILD_USER=pvm KBUILD_BUILD_HOST=pvm)
 export CCACHE_DIR=${CCACHE_DIR:-$HOME/.cache/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+# Hash paths relative to the clone, so that another clone (CI checks out a
+# fresh one) finds the objects this one compiled.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$ROOT}
 
 # Regenerate .config only when a fragment or the tree's Kconfig changed.
 sum=$(cat "${frags[@]}" | sha1sum | cut -d' ' -f1)-$(git -C "$KSRC" rev-parse HEAD)
