@@ -693,13 +693,14 @@ static int pvm_handle_hypercall(struct kvm_vcpu *vcpu)
 		ret = pvm_hc_load_gs(vcpu, a0);
 		break;
 	case PVM_HC_RDMSR:
-		ret = kvm_get_msr(vcpu, a0, &data) ? 0 : data;
+		/* An MSR index is 32 bits: a wider one names no MSR. */
+		ret = a0 > U32_MAX || kvm_get_msr(vcpu, a0, &data) ? 0 : data;
 		break;
 	case PVM_HC_LOAD_TLS:
 		ret = pvm_hc_load_tls(vcpu, a0, a1, a2);
 		break;
 	case PVM_HC_WRMSR:
-		ret = kvm_set_msr(vcpu, a0, a1) ? -KVM_EINVAL : 0;
+		ret = a0 > U32_MAX || kvm_set_msr(vcpu, a0, a1) ? -KVM_EINVAL : 0;
 		break;
 	case KVM_HC_MAP_GPA_RANGE:
 		/* Its exit to userspace assumes a VMCALL to skip. */

@@ -223,6 +223,9 @@ TEST_F(pvm, hypercall_rdmsr_wrmsr)
 		{ PVM_HC_WRMSR, MSR_PVM_VCPU_STRUCT, 0x7001, EINVAL_RET },
 		{ PVM_HC_WRMSR, MSR_LSTAR, NONCANONICAL, EINVAL_RET },
 		{ PVM_HC_RDMSR, MSR_PVM_VCPU_STRUCT, 0, GPA_PVCS },
+		/* 64-bit indexes are not truncated into real ones. */
+		{ PVM_HC_RDMSR, 1ULL << 32 | MSR_PVM_VCPU_STRUCT, 0, 0 },
+		{ PVM_HC_WRMSR, 1ULL << 32 | MSR_PVM_SUPERVISOR_REDZONE, 0x80, EINVAL_RET },
 	};
 	unsigned int i;
 
