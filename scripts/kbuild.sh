@@ -1,17 +1,24 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kbuild.sh host|guest: out-of-tree build of one of the two kernels in
+# kbuild.sh host|guest|<base>-<variant>: out-of-tree build of one kernel in
 # build/<name>, from allnoconfig plus configs/common.config and
-# configs/<name>.config.  A fragment value that Kconfig drops (a typo, an
-# unmet dependency) is an error, not a silent difference.
+# configs/<name>.config.  A variant such as guest-nopie adds
+# configs/guest-nopie.config on top of configs/guest.config.  A fragment
+# value that Kconfig drops (a typo, an unmet dependency) is an error, not a
+# silent difference.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-name=${1:?usage: kbuild.sh host|guest}
+name=${1:?usage: kbuild.sh host|guest|<base>-<variant>}
 out=$BUILD/$name
-frags=("$ROOT/configs/common.config" "$ROOT/configs/$name.config")
-[ -f "${frags[1]}" ] || die "no configs/$name.config"
+frags=("$ROOT/configs/common.config")
+if [ "${name%%-*}" != "$name" ]; then
+	[ -f "$ROOT/configs/${name%%-*}.config" ] || die "no configs/${name%%-*}.config"
+	frags+=("$ROOT/configs/${name%%-*}.config")
+fi
+frags+=("$ROOT/configs/$name.config")
+[ -f "${frags[-1]}" ] || die "no configs/$name.config"
 [ -f "$KSRC/Makefile" ] || die "no kernel tree: run 'make tree'"
 mkdir -p "$out"
 
