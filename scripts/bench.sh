@@ -12,6 +12,12 @@
 #   l2_in_l1_qboot      SeaBIOS or qboot, as timed by L1 around its QEMU
 #   pvm_round_trip      in L1, one round trip through kvm-pvm: hypercall,
 #                       supervisor #UD + ERETS, user #UD + ERETU (ns each)
+#   pie_cost            the guest's getppid and page-fault costs (ns each,
+#                       medians of RUNS boots) for an ordinary build
+#                       (build/guest-nopie, built here if missing), the PIE
+#                       guest, and the PIE guest moved to PIE_TEST_RANGE,
+#                       with each PIE figure's ratio to the ordinary one;
+#                       then the sizes of both vmlinux files
 # Needs the images: run 'make check' or 'make run' first.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -71,3 +77,37 @@ repeat "$runs_nested" nested l2_tcg_boot_qboot | report l2_in_l1_qboot
 l1_append="$l1_append pvmtest.filter=bench_pvm_round_trip" boot_l1 >/dev/null
 tr -d '\r' <"$BUILD/runs/l1/ktap.log" | sed -n 's/^ *# pvm_round_trip //p' | grep . ||
 	die "bench_pvm_round_trip printed nothing; see build/runs/l1/"
+
+# pie_bench RUN KERNEL [APPEND]: one guest boot running only bench_pie;
+# prints "syscall_ns fault_ns".
+pie_bench()
+{
+	GUEST_BZIMAGE=$2 boot_guest_native "$1" "pvmtest.filter=bench_pie${3:+ $3}" >/dev/null
+	tr -d '\r' <"$BUILD/runs/$1/ktap.log" |
+		awk '/# pie_bench syscall_ns/ { s = $NF } /# pie_bench fault_ns/ { f = $NF }
+		     END { if (s == "" || f == "") exit 1; print s, f }' ||
+		die "bench_pie printed nothing; see build/runs/$1/"
+}
+
+[ -f "$BUILD/guest-nopie/arch/x86/boot/bzImage" ] ||
+	"$ROOT/scripts/kbuild.sh" guest-nopie >/dev/null
+nopie=$(repeat "$runs" pie_bench pie-nopie "$BUILD/guest-nopie/arch/x86/boot/bzImage")
+pie=$(repeat "$runs" pie_bench pie-pie "$BUILD/guest/arch/x86/boot/bzImage")
+moved=$(repeat "$runs" pie_bench pie-moved "$BUILD/guest/arch/x86/boot/bzImage" \
+	"pie_range=$PIE_TEST_RANGE")
+col()
+{
+	awk -v c="$1" '{ print $c }' | median
+}
+for k in 1 2; do
+	name=$([ $k = 1 ] && echo syscall || echo page_fault)
+	base=$(echo "$nopie" | col $k)
+	for v in pie moved; do
+		val=$(echo "${!v}" | col $k)
+		printf 'pie_cost %-10s %-6s %8s ns  nopie %8s ns  ratio %s\n' "$name" "$v" "$val" "$base" \
+			"$(awk -v a="$val" -v b="$base" 'BEGIN { printf "%.3f", a / b }')"
+	done
+done
+for b in guest-nopie guest; do
+	size "$BUILD/$b/vmlinux" | awk -v b="$b" 'NR == 2 { printf "pie_cost size %-12s text %s data %s bss %s\n", b, $1, $2, $3 }'
+done

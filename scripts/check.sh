@@ -117,6 +117,11 @@ t image_guest "$ROOT/scripts/mkinitramfs.sh" guest
 t image_l1 "$ROOT/scripts/mkinitramfs.sh" l1
 t guest_native_boot ktap_of "$BUILD/runs/guest-native/ktap.log" boot_guest_native
 t guest_native_log_clean log_clean "$BUILD/runs/guest-native/console.log"
+t guest_native_relocated ktap_of "$BUILD/runs/guest-native-reloc/ktap.log" \
+	boot_guest_native guest-native-reloc "pie_range=$PIE_TEST_RANGE"
+t guest_native_relocated_log_clean log_clean "$BUILD/runs/guest-native-reloc/console.log"
+t guest_native_bad_range ktap_of "$BUILD/runs/guest-native-bad-range/ktap.log" \
+	boot_guest_native guest-native-bad-range "pie_range=$PIE_BAD_RANGE pvmtest.filter=pie_layout"
 t l1_boot l1_boot
 t l1_log_clean log_clean "$BUILD/runs/l1/console.log"
 

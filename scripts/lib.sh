@@ -82,11 +82,18 @@ boot_l1()
 # Without SMAP: QEMU 7.2's TCG reads the stack of a user-mode far return
 # (LRET) with a supervisor access, which SMAP turns into a kernel oops
 # (x86 selftest sysret_ss_attrs).  L1 keeps SMAP.
+# boot_guest_native [RUN EXTRA-APPEND]: runs in build/runs/RUN (guest-native).
 boot_guest_native()
 {
-	QEMU_CPU_FLAGS=,-smap "$ROOT/scripts/qemu.sh" guest-native 600 "$BUILD/guest/arch/x86/boot/bzImage" \
-		"$BUILD/guest-initramfs.cpio.gz" 512M -append "$guest_append"
+	QEMU_CPU_FLAGS=,-smap "$ROOT/scripts/qemu.sh" "${1:-guest-native}" 600 \
+		"${GUEST_BZIMAGE:-$BUILD/guest/arch/x86/boot/bzImage}" "$BUILD/guest-initramfs.cpio.gz" 512M \
+		-append "$guest_append${2:+ $2}"
 }
+
+# The PIE guest moved into the linear address range of the RFC's PVM host
+# (16 TiB), and a range it must refuse (END not 512 GiB aligned).
+PIE_TEST_RANGE=0xffffd90000000000-0xffffe90000000000
+PIE_BAD_RANGE=0xffffd90000000000-0xffffe90000001000
 
 # Indent a test's output by one KTAP level; lines that are not KTAP become
 # diagnostics so that a parser never mistakes them for results.  (The

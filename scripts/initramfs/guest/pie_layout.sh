@@ -1,6 +1,7 @@
 #!/bin/sh
 # The kernel is position independent (CONFIG_X86_PIE) and runs where it
-# should: at its link address unless the command line asks it to move.
+# should: at its link address, or with "pie_range=START-END" in the last
+# 2 GiB of the range with its memory map inside it.
 set -e
 echo 0 >/proc/sys/kernel/kptr_restrict
 text=$(awk '$3 == "_text" { print $1; exit }' /proc/kallsyms)
@@ -9,13 +10,28 @@ case $text in
 esac
 echo "_text at $text"
 dmesg >/tmp/dmesg.txt
-if ! grep -q 'x86/pie: position-independent kernel' /tmp/dmesg.txt; then
-	echo "the kernel does not report itself position independent"
-	exit 1
+expect()
+{
+	grep -q "$1" /tmp/dmesg.txt || { echo "dmesg lacks: $1"; exit 1; }
+}
+expect 'x86/pie: position-independent kernel'
+
+range=$(sed -n 's/.*pie_range=\([^ ]*\).*/\1/p' /proc/cmdline)
+if [ -z "$range" ] || grep -q 'x86/pie: pie_range=.* ignored' /tmp/dmesg.txt; then
+	# Not asked to move, or refused: the image stays at its link address.
+	[ "$text" = ffffffff81000000 ] || { echo "expected _text at ffffffff81000000"; exit 1; }
+	expect 'x86/pie: position-independent kernel, not relocated'
+	[ -z "$range" ] || echo "pie_range=$range refused, as the kernel says"
+	exit 0
 fi
-# Without a relocation request the image stays at its link address.
-if [ "$text" != ffffffff81000000 ]; then
-	echo "expected _text at ffffffff81000000"
-	exit 1
-fi
-grep -q 'x86/pie: position-independent kernel, not relocated' /tmp/dmesg.txt
+
+# END is 512 GiB aligned, so END - 2 GiB + 16 MiB only changes the upper
+# 32 bits by one and sets the lower ones to 81000000.
+end=${range#*-}
+end=$(echo "${end#0x}" | tr A-F a-f)
+[ ${#end} = 16 ] && [ "${end#????????}" = 00000000 ] || { echo "unexpected END $end"; exit 1; }
+want=$(printf '%08x81000000' $((0x${end%????????} - 1)))
+echo "pie_range=$range: expecting _text at $want"
+[ "$text" = "$want" ] || { echo "_text is not at the top of the range"; exit 1; }
+expect 'x86/pie: position-independent kernel, relocated into pie_range'
+expect 'x86/pie: layout check passed'
