@@ -11,13 +11,13 @@
  * (image, modules, fixmap) to the top of the range.  The rest of the
  * kernel's address space follows here, from the bottom of the range up:
  *
- *   direct map	 half of the slots left by the two below, at most 32 TiB;
- *		 RAM beyond it is left unused
- *   vmalloc	 the remaining slots, in whole TiB
- *   vmemmap	 the slot below the kernel's (enough for 32 TiB of RAM)
- *   kernel	 the last slot; the window is its top 2 GiB
- *
- * cpu_entry_area and ESPFIX keep their slots (508, 510), above any range.
+ *   direct map	     half of the slots left by the four below, at most
+ *		     32 TiB; RAM beyond it is left unused
+ *   vmalloc	     the remaining slots, in whole TiB
+ *   vmemmap	     one slot (enough for 32 TiB of RAM)
+ *   cpu_entry_area  one slot
+ *   ESPFIX	     one slot
+ *   kernel	     the last slot; the window is its top 2 GiB
  */
 #define pr_fmt(fmt) "x86/pie: " fmt
 
@@ -61,13 +61,15 @@ bool __head pie_setup_layout(struct boot_params *bp)
 		return false;
 
 	slots = (end - start) >> PIE_SLOT_SHIFT;
-	direct = min_t(u64, (slots - 2) / 2, PIE_DIRECT_MAP_MAX_SLOTS);
-	vmalloc = slots - 2 - direct;
+	direct = min_t(u64, (slots - 4) / 2, PIE_DIRECT_MAP_MAX_SLOTS);
+	vmalloc = slots - 4 - direct;
 
 	page_offset_base = start;
 	vmalloc_base = start + (direct << PIE_SLOT_SHIFT);
 	vmalloc_size_tb = vmalloc / 2;
-	vmemmap_base = end - 2 * PIE_SLOT_SIZE;
+	vmemmap_base = end - 4 * PIE_SLOT_SIZE;
+	cpu_entry_area_base = end - 3 * PIE_SLOT_SIZE;
+	espfix_base = end - 2 * PIE_SLOT_SIZE;
 	pie_start = start;
 	pie_end = end;
 	return true;
@@ -106,14 +108,13 @@ static bool __init pie_layout_ok(void)
 			continue;
 		if (addr >= pie_start && addr < pie_end)
 			continue;
-		if (i == pgd_index(CPU_ENTRY_AREA_BASE) || i == pgd_index(ESPFIX_BASE_ADDR))
-			continue;
 		pr_warn("PGD slot %d is in use outside the range: %lx\n",
 			i, pgd_val(init_top_pgt[i]));
 		return false;
 	}
 	return page_offset_base == pie_start && page_offset_base < VMALLOC_START &&
-	       vmemmap_base > VMALLOC_END && vmemmap_base < __START_KERNEL_map &&
+	       vmemmap_base > VMALLOC_END && vmemmap_base < CPU_ENTRY_AREA_BASE &&
+	       CPU_ENTRY_AREA_BASE < ESPFIX_BASE_ADDR && ESPFIX_BASE_ADDR < __START_KERNEL_map &&
 	       (unsigned long)_text >= pie_start && (unsigned long)_end <= pie_end;
 }
 

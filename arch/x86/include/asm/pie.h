@@ -20,17 +20,17 @@
 #define PIE_SLOT_SHIFT		39
 #define PIE_SLOT_SIZE		BIT_ULL(PIE_SLOT_SHIFT)
 
-/* Kernel, vmemmap, direct map: a slot each; vmalloc: at least two (1 TiB). */
-#define PIE_RANGE_MIN_SLOTS	5
+/*
+ * Kernel, ESPFIX, cpu_entry_area, vmemmap, direct map: a slot each;
+ * vmalloc: at least two (1 TiB).
+ */
+#define PIE_RANGE_MIN_SLOTS	7
 
 /* The start of the upper half with 4-level paging. */
 #define PIE_RANGE_LOWEST	0xffff800000000000ULL
 
-/*
- * cpu_entry_area (slot 508) and ESPFIX (slot 510) keep their addresses,
- * and slot 511 is where the kernel is linked: a range must end below.
- */
-#define PIE_RANGE_HIGHEST	0xfffffe0000000000ULL
+/* Slot 511 is where the kernel is linked: a range must end below. */
+#define PIE_RANGE_HIGHEST	0xffffff8000000000ULL
 
 /* The kernel window: image, modules and fixmap, at the top of the range. */
 #define PIE_WINDOW_SIZE		(2ULL << 30)
@@ -75,10 +75,10 @@ static inline const char *pie_parse_range(const char *arg, u64 *start, u64 *end)
 	if ((*start | *end) & (PIE_SLOT_SIZE - 1))
 		return "not 512 GiB aligned";
 	if (*start < PIE_RANGE_LOWEST || *end > PIE_RANGE_HIGHEST)
-		return "outside 0xffff800000000000-0xfffffe0000000000";
+		return "outside 0xffff800000000000-0xffffff8000000000";
 	if (*end <= *start ||
 	    ((*end - *start) >> PIE_SLOT_SHIFT) < PIE_RANGE_MIN_SLOTS)
-		return "smaller than 2.5 TiB";
+		return "smaller than 3.5 TiB";
 	return NULL;
 }
 
