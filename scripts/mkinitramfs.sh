@@ -3,7 +3,8 @@
 #
 # mkinitramfs.sh guest|l1: the test images.
 #   guest  build/guest-initramfs.cpio.gz: busybox, init, guest tests, the
-#          PVM selftests and the kernel's 64-bit x86 selftests.
+#          guest kernel's modules, the PVM selftests and the kernel's
+#          64-bit x86 selftests.
 #   l1     build/l1-initramfs.cpio: busybox, init, the host kernel's modules,
 #          Debian's qemu-system-x86_64 with its libraries, TCG module and
 #          firmware, the guest kernel and guest image, host tests.
@@ -56,6 +57,8 @@ guest)
 	install -m 755 "$ROOT"/scripts/initramfs/guest/*.sh "$root/tests/"
 	cp -a "$BUILD/selftests/pvm" "$root/tests/pvm"
 	cp "$ROOT/scripts/initramfs/guest/list" "$root/tests/list"
+	rel=$(kernel_release guest)
+	cp -a "$BUILD/guest/modules-install/lib/modules/$rel" "$root/lib/modules/"
 	# The x86 selftests are dynamically linked: bring glibc along.
 	mkdir -p "$root/tests/x86"
 	known=$ROOT/scripts/initramfs/guest/x86-known-failures
