@@ -7,8 +7,9 @@
  * The image is linked at __START_KERNEL like any x86-64 kernel but built
  * with -fPIE, so only data words holding addresses depend on the link
  * address; the build proves it (arch/x86/tools/relocs --pie).  Given
- * "pie_range=START-END" the decompressor moves the 2 GiB kernel window
- * (image, modules, fixmap) to the top of the range.  The rest of the
+ * "pie_range=START-END", or on a PVM hypervisor the range its
+ * MSR_PVM_LINEAR_ADDRESS_RANGE allows, the decompressor moves the 2 GiB
+ * kernel window (image, modules, fixmap) to the top of the range.  The rest of the
  * kernel's address space follows here, from the bottom of the range up:
  *
  *   direct map	     half of the slots left by the four below, at most
@@ -32,6 +33,7 @@
 #include <asm/page_types.h>
 #include <asm/pie.h>
 #include <asm/processor.h>
+#include <asm/pvm_guest.h>
 #include <asm/sections.h>
 #include <asm/setup.h>
 
@@ -55,9 +57,17 @@ bool __head pie_setup_layout(struct boot_params *bp)
 	u64 start, end, slots, direct, vmalloc;
 	char arg[64];
 
-	if (cmdline_find_option((const char *)cmdline, "pie_range", arg, sizeof(arg)) <= 0 ||
-	    pie_parse_range(arg, &start, &end) ||
-	    end - PIE_WINDOW_SIZE != __START_KERNEL_map)
+	if (pvm_underlying_cpl3_if1()) {
+		/* A PVM guest: the decompressor used the hypervisor's range. */
+		if (pvm_linear_range(pvm_early_rdmsr(MSR_PVM_LINEAR_ADDRESS_RANGE),
+				     &start, &end))
+			return false;
+	} else if (cmdline_find_option((const char *)cmdline, "pie_range",
+				       arg, sizeof(arg)) <= 0 ||
+		   pie_parse_range(arg, &start, &end)) {
+		return false;
+	}
+	if (end - PIE_WINDOW_SIZE != __START_KERNEL_map)
 		return false;
 
 	slots = (end - start) >> PIE_SLOT_SHIFT;

@@ -60,6 +60,19 @@ static inline const char *pie_parse_hex(const char *s, u64 *val)
 	return digits ? s : NULL;
 }
 
+/* Returns NULL when [start, end) can hold the kernel, else why not. */
+static inline const char *pie_check_range(u64 start, u64 end)
+{
+	if ((start | end) & (PIE_SLOT_SIZE - 1))
+		return "not 512 GiB aligned";
+	if (start < PIE_RANGE_LOWEST || end > PIE_RANGE_HIGHEST)
+		return "outside 0xffff800000000000-0xffffff8000000000";
+	if (end <= start ||
+	    ((end - start) >> PIE_SLOT_SHIFT) < PIE_RANGE_MIN_SLOTS)
+		return "smaller than 3.5 TiB";
+	return NULL;
+}
+
 /*
  * Parse "START-END" (hexadecimal, END exclusive).  Returns NULL when the
  * range can hold the kernel, else why not.
@@ -72,14 +85,7 @@ static inline const char *pie_parse_range(const char *arg, u64 *start, u64 *end)
 	arg = pie_parse_hex(arg + 1, end);
 	if (!arg || *arg)
 		return "not START-END in hexadecimal";
-	if ((*start | *end) & (PIE_SLOT_SIZE - 1))
-		return "not 512 GiB aligned";
-	if (*start < PIE_RANGE_LOWEST || *end > PIE_RANGE_HIGHEST)
-		return "outside 0xffff800000000000-0xffffff8000000000";
-	if (*end <= *start ||
-	    ((*end - *start) >> PIE_SLOT_SHIFT) < PIE_RANGE_MIN_SLOTS)
-		return "smaller than 3.5 TiB";
-	return NULL;
+	return pie_check_range(*start, *end);
 }
 
 #if defined(CONFIG_X86_PIE) && !defined(__DISABLE_EXPORTS)

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _ASM_X86_PVM_GUEST_H
+#define _ASM_X86_PVM_GUEST_H
+
+/*
+ * Finding a PVM hypervisor at boot (Documentation/virt/kvm/x86/pvm-spec.rst,
+ * "PVM booting sequence").  Everything here is inline and touches no
+ * global data, so the decompressor and the kernel's earliest code, which
+ * run before the image is at its final address, can use it.
+ */
+
+#include <linux/types.h>
+#include <asm/processor-flags.h>
+#include <uapi/asm/pvm_para.h>
+
+/* "KVMKVMKVM\0\0\0" in EBX, ECX, EDX of leaf 0x40000000. */
+#define PVM_KVM_SIGNATURE_EBX	0x4b4d564b
+#define PVM_KVM_SIGNATURE_ECX	0x564b4d56
+#define PVM_KVM_SIGNATURE_EDX	0x0000004d
+
+/*
+ * A native kernel enters its 64-bit entry points at CPL 0 with interrupts
+ * off.  A PVM guest kernel runs at hardware CPL 3, where the hardware
+ * RFLAGS.IF is always 1.  Both must hold before the synthetic CPUID is
+ * even tried.
+ */
+static __always_inline bool pvm_underlying_cpl3_if1(void)
+{
+	unsigned long flags;
+	u16 cs;
+
+	asm volatile("pushf; pop %0" : "=rm" (flags));
+	asm volatile("mov %%cs, %0" : "=r" (cs));
+	return (flags & X86_EFLAGS_IF) && (cs & 3) == 3;
+}
+
+/* CPUID through the hypervisor: a plain CPUID at CPL 3 is not intercepted. */
+static __always_inline void pvm_cpuid(u32 leaf, u32 *eax, u32 *ebx,
+				      u32 *ecx, u32 *edx)
+{
+	asm volatile(PVM_SYNTHETIC_CPUID_ASM
+		     : "=a" (*eax), "=b" (*ebx), "=c" (*ecx), "=d" (*edx)
+		     : "0" (leaf), "2" (0)
+		     : "memory");
+}
+
+/*
+ * The spec's detection sequence.  Both signature values in EBX of the
+ * vendor-features leaf are accepted: the specification's "pvm" and the
+ * RFC host's "PVM".
+ */
+static __always_inline bool pvm_detect(void)
+{
+	u32 eax, ebx, ecx, edx;
+
+	if (!pvm_underlying_cpl3_if1())
+		return false;
+	pvm_cpuid(PVM_CPUID_SIGNATURE, &eax, &ebx, &ecx, &edx);
+	if (ebx != PVM_KVM_SIGNATURE_EBX || ecx != PVM_KVM_SIGNATURE_ECX ||
+	    edx != PVM_KVM_SIGNATURE_EDX || eax < PVM_CPUID_VENDOR_FEATURES)
+		return false;
+	pvm_cpuid(PVM_CPUID_VENDOR_FEATURES, &eax, &ebx, &ecx, &edx);
+	return ebx == PVM_CPUID_SIGNATURE_EBX || ebx == PVM_CPUID_SIGNATURE_EBX_RFC;
+}
+
+/*
+ * RDMSR before any exception handling exists.  The hypervisor emulates it
+ * for the guest kernel; it is only used on MSRs PVM defines.
+ */
+static __always_inline u64 pvm_early_rdmsr(u32 msr)
+{
+	u32 lo, hi;
+
+	asm volatile("rdmsr" : "=a" (lo), "=d" (hi) : "c" (msr));
+	return lo | (u64)hi << 32;
+}
+
+/*
+ * The upper-half range MSR_PVM_LINEAR_ADDRESS_RANGE allows, for a guest
+ * with 4-level paging.  Returns NULL, or why the value cannot be used.
+ */
+static __always_inline const char *pvm_linear_range(u64 msr, u64 *start, u64 *end)
+{
+	if (!pvm_la_range_valid(msr, 0))
+		return "MSR_PVM_LINEAR_ADDRESS_RANGE is not a valid 4-level range";
+	*start = pvm_la_pml4_base(pvm_la_range_index(msr, PVM_LA_PML4_START_SHIFT));
+	*end = pvm_la_pml4_base(pvm_la_range_index(msr, PVM_LA_PML4_END_SHIFT));
+	return NULL;
+}
+
+#endif /* _ASM_X86_PVM_GUEST_H */
