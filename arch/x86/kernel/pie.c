@@ -26,13 +26,13 @@
 #include <linux/minmax.h>
 #include <linux/pgtable.h>
 #include <linux/printk.h>
+#include <linux/processor.h>
 #include <asm/bootparam.h>
 #include <asm/cmdline.h>
 #include <asm/e820/api.h>
 #include <asm/init.h>
 #include <asm/page_types.h>
 #include <asm/pie.h>
-#include <asm/processor.h>
 #include <asm/pvm_guest.h>
 #include <asm/sections.h>
 #include <asm/setup.h>

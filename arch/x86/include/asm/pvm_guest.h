@@ -18,6 +18,15 @@
 #define PVM_KVM_SIGNATURE_ECX	0x564b4d56
 #define PVM_KVM_SIGNATURE_EDX	0x0000004d
 
+/* The hardware CPL: 3 for a PVM guest kernel, 0 for a native one. */
+static __always_inline bool pvm_hw_cpl3(void)
+{
+	u16 cs;
+
+	asm volatile("mov %%cs, %0" : "=r" (cs));
+	return (cs & 3) == 3;
+}
+
 /*
  * A native kernel enters its 64-bit entry points at CPL 0 with interrupts
  * off.  A PVM guest kernel runs at hardware CPL 3, where the hardware
@@ -27,11 +36,9 @@
 static __always_inline bool pvm_underlying_cpl3_if1(void)
 {
 	unsigned long flags;
-	u16 cs;
 
 	asm volatile("pushf; pop %0" : "=rm" (flags));
-	asm volatile("mov %%cs, %0" : "=r" (cs));
-	return (flags & X86_EFLAGS_IF) && (cs & 3) == 3;
+	return (flags & X86_EFLAGS_IF) && pvm_hw_cpl3();
 }
 
 /* CPUID through the hypervisor: a plain CPUID at CPL 3 is not intercepted. */
@@ -87,5 +94,13 @@ static __always_inline const char *pvm_linear_range(u64 msr, u64 *start, u64 *en
 	*end = pvm_la_pml4_base(pvm_la_range_index(msr, PVM_LA_PML4_END_SHIFT));
 	return NULL;
 }
+
+/* arch/x86/kernel/pvm.c; only referenced when CONFIG_PVM_GUEST is on. */
+extern bool pvm_guest;
+void pvm_early_setup(void);
+void pvm_early_die(void);
+/* entry_64_pvm.S */
+void pvm_early_event_entry(void);
+void pvm_early_rets(void);
 
 #endif /* _ASM_X86_PVM_GUEST_H */

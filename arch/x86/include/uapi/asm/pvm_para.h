@@ -8,7 +8,9 @@
 #define _UAPI_ASM_X86_PVM_PARA_H
 
 #include <linux/const.h>
+#ifndef __ASSEMBLY__
 #include <linux/types.h>
+#endif
 
 /*
  * CPUID.  A PVM hypervisor answers KVM_CPUID_SIGNATURE (0x40000000) with the
@@ -100,6 +102,7 @@
  * user-mode state is exchanged here on every user <-> supervisor switch and
  * on supervisor-mode events with vector >= 32.
  */
+#ifndef __ASSEMBLY__
 struct pvm_vcpu_struct {
 	__u64 event_flags;
 	__u32 event_errcode;
@@ -119,6 +122,7 @@ struct pvm_vcpu_struct {
 	__u64 rcx;
 	__u64 r11;
 };
+#endif /* __ASSEMBLY__ */
 
 #define PVCS_OFF_EVENT_FLAGS		0
 #define PVCS_OFF_EVENT_ERRCODE		8
@@ -141,6 +145,7 @@ struct pvm_vcpu_struct {
  * builds it below RSP - MSR_PVM_SUPERVISOR_REDZONE, aligned to 16 bytes.
  * ERETS ignores errcode, vector, cs and ss.
  */
+#ifndef __ASSEMBLY__
 struct pvm_supervisor_event {
 	__u32 errcode;
 	__u32 vector;
@@ -152,6 +157,7 @@ struct pvm_supervisor_event {
 	__u64 rcx;
 	__u64 r11;
 };
+#endif /* __ASSEMBLY__ */
 
 #define PVM_SEV_OFF_ERRCODE		0
 #define PVM_SEV_OFF_VECTOR		4
@@ -169,6 +175,7 @@ struct pvm_supervisor_event {
  * array size negative, so the mistake cannot compile (in C90 too, which
  * the UAPI headers must support).
  */
+#ifndef __ASSEMBLY__
 #define __PVM_AT(type, field, off) \
 	(__builtin_offsetof(struct type, field) == (off) ? 1 : -1)
 
@@ -203,6 +210,7 @@ struct __pvm_supervisor_event_layout {
 };
 
 #undef __PVM_AT
+#endif /* __ASSEMBLY__ */
 
 /*
  * MSR_PVM_LINEAR_ADDRESS_RANGE: the upper-half linear addresses the guest may
@@ -232,6 +240,7 @@ struct __pvm_supervisor_event_layout {
 #define PVM_LA_PML5_START_SHIFT		32
 #define PVM_LA_PML5_END_SHIFT		48
 
+#ifndef __ASSEMBLY__
 static __inline__ __u64 pvm_la_range_encode(__u16 pml4_start, __u16 pml4_end,
 					    __u16 pml5_start, __u16 pml5_end)
 {
@@ -287,5 +296,6 @@ static __inline__ __u64 pvm_la_pml5_base(__u16 index)
 {
 	return ((__u64)0xfe00 | index) << 48;
 }
+#endif /* __ASSEMBLY__ */
 
 #endif /* _UAPI_ASM_X86_PVM_PARA_H */
