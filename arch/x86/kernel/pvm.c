@@ -10,6 +10,7 @@
  */
 #define pr_fmt(fmt) "pvm: " fmt
 
+#include <linux/export.h>
 #include <linux/init.h>
 #include <linux/linkage.h>
 #include <linux/printk.h>
@@ -26,6 +27,8 @@ static struct pvm_vcpu_struct pvm_boot_pvcs __page_aligned_bss;
 
 /* Set before .bss is cleared, so not in .bss. */
 bool pvm_guest __ro_after_init;
+/* Inline helpers read it (native_cpuid(), native_set_ldt()). */
+EXPORT_SYMBOL_GPL(pvm_guest);
 
 /*
  * Called from common_startup_64 at CPL 3, on the kernel's page tables and

@@ -27,6 +27,9 @@ range=$(sed -n 's/^PVM hypervisor found: moving the kernel into 0x\([0-9a-f]*\)-
 # (the port I/O is emulated) ...
 grep -q '^Linux version ' /tmp/pvm-console.log ||
 	{ echo "the kernel proper printed nothing"; exit 1; }
+# ... gets through trap_init() and cpu_init() to its serial console driver ...
+grep -q 'printk: legacy console \[ttyS0\] enabled' /tmp/pvm-console.log ||
+	{ echo "the kernel did not reach its console driver"; exit 1; }
 # ... and runs in the range until it reaches what the guest core does not
 # cover yet; there it ends the VM, which must not hang.
 [ $rc = 0 ] || { echo "QEMU did not exit by itself"; exit 1; }
