@@ -13,7 +13,7 @@
  *
  * This is the table used during early boot, from common_startup_64 until
  * the kernel's own handlers exist.  Only supervisor exceptions can happen
- * then (no user mode yet, virtual IF off); they go to do_early_exception()
+ * then (no user mode yet, virtual IF off); they go to pvm_early_exception()
  * with a struct pt_regs built over the frame, like the early IDT
  * handlers' in head_64.S.
  */
@@ -62,7 +62,7 @@ SYM_CODE_START(pvm_early_event_entry)
 
 	movq	%rsp, %rdi
 	movl	%r11d, %esi
-	call	do_early_exception
+	call	pvm_early_exception
 
 	/* Back the same way; RCX and R11 return through the frame. */
 	popq	%r15

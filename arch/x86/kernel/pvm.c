@@ -12,12 +12,17 @@
 
 #include <linux/export.h>
 #include <linux/init.h>
+#include <linux/kdebug.h>
 #include <linux/linkage.h>
 #include <linux/printk.h>
+#include <linux/signal.h>
 #include <asm/msr.h>
 #include <asm/page.h>
 #include <asm/pvm_guest.h>
 #include <asm/sections.h>
+#include <asm/setup.h>
+#include <asm/text-patching.h>
+#include <asm/trapnr.h>
 
 /*
  * The boot CPU's PVCS.  In .bss, which x86_64_start_kernel() clears
@@ -43,6 +48,22 @@ void __ref pvm_early_setup(void)
 	native_wrmsrl(MSR_PVM_VCPU_STRUCT, __pa_symbol(&pvm_boot_pvcs));
 	native_wrmsrl(MSR_PVM_RETS_RIP, (unsigned long)pvm_early_rets);
 	native_wrmsrl(MSR_PVM_EVENT_ENTRY, (unsigned long)pvm_early_event_entry);
+}
+
+/*
+ * The early event entry's C half.  Besides what do_early_exception()
+ * handles natively, INT3s arrive here that natively go to exc_int3() by
+ * then: those text_poke_bp() plants while it patches alternatives and
+ * static calls, and the alternatives self-test's, which a die notifier
+ * handles.
+ */
+void __init pvm_early_exception(struct pt_regs *regs, int vector)
+{
+	if (vector == X86_TRAP_BP &&
+	    (poke_int3_handler(regs) ||
+	     notify_die(DIE_INT3, "int3", regs, 0, X86_TRAP_BP, SIGTRAP) == NOTIFY_STOP))
+		return;
+	do_early_exception(regs, vector);
 }
 
 /*

@@ -37,6 +37,9 @@ grep -q '^Linux version ' /tmp/pvm-console.log ||
 # ... gets through trap_init() and cpu_init() to its serial console driver ...
 grep -q 'printk: legacy console \[ttyS0\] enabled' /tmp/pvm-console.log ||
 	{ echo "the kernel did not reach its console driver"; exit 1; }
+# ... and patches its alternatives (INT3s through the early event entry) ...
+grep -q 'Freeing SMP alternatives memory' /tmp/pvm-console.log ||
+	{ echo "the kernel did not get through alternatives patching"; exit 1; }
 # ... and runs in the range until it reaches what the guest core does not
 # cover yet; there it ends the VM, which must not hang.
 [ $rc = 0 ] && [ -z "$hung" ] || { echo "QEMU did not exit by itself"; exit 1; }

@@ -99,6 +99,8 @@ static __always_inline const char *pvm_linear_range(u64 msr, u64 *start, u64 *en
 extern bool pvm_guest;
 void pvm_early_setup(void);
 void pvm_early_die(void);
+struct pt_regs;
+void pvm_early_exception(struct pt_regs *regs, int vector);
 /* entry_64_pvm.S */
 void pvm_early_event_entry(void);
 void pvm_early_rets(void);
