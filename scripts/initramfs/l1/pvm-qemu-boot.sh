@@ -5,22 +5,36 @@
 # supervisor mode, where kvm-pvm switches it to PVM mode.  Arguments go
 # to QEMU (the firmware: SeaBIOS by default).
 modprobe kvm-pvm || exit 1
-dmesg -c >/dev/null
-rm -f /tmp/pvm-console.log
-limit=300
-start=$(cut -d' ' -f1 /proc/uptime)
-timeout $limit qemu-system-x86_64 -accel kvm -m 256M -smp 1 \
-	-nodefaults -display none -no-reboot -monitor none \
-	-kernel /guest/bzImage -append "console=ttyS0 earlyprintk=ttyS0" \
-	-serial file:/tmp/pvm-console.log "$@"
-rc=$?
-end=$(cut -d' ' -f1 /proc/uptime)
-elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
-echo "qemu exit $rc after $elapsed s"
-# busybox's timeout passes on QEMU's own status when it stops it.
-if awk -v t="$elapsed" -v l=$limit 'BEGIN { exit !(t >= l) }'; then
+limit=150
+
+# boot QEMU-ARGS: one run; false if QEMU had to be stopped (busybox's
+# timeout passes on QEMU's own exit status 0 then).
+boot()
+{
+	dmesg -c >/dev/null
+	rm -f /tmp/pvm-console.log
+	start=$(cut -d' ' -f1 /proc/uptime)
+	timeout $limit qemu-system-x86_64 -accel kvm -m 256M -smp 1 \
+		-nodefaults -display none -no-reboot -monitor none \
+		-kernel /guest/bzImage -append "console=ttyS0 earlyprintk=ttyS0" \
+		-serial file:/tmp/pvm-console.log "$@"
+	rc=$?
+	end=$(cut -d' ' -f1 /proc/uptime)
+	elapsed=$(awk -v a="$start" -v b="$end" 'BEGIN { print b - a }')
+	echo "qemu exit $rc after $elapsed s"
+	awk -v t="$elapsed" -v l=$limit 'BEGIN { exit !(t < l) }'
+}
+
+# The emulated bootstrap hangs now and then (about one run in ten, not
+# understood yet: docs/design/pvm-guest.md).  Say so and try once more;
+# a second hang fails the test.
+hung=
+if ! boot "$@"; then
 	echo "QEMU was stopped after $limit s: the guest hung"
-	hung=1
+	dmesg | grep kvm_pvm
+	tail -n 3 /tmp/pvm-console.log
+	echo "retrying once: known intermittent hang of the emulated bootstrap"
+	boot "$@" || { echo "QEMU was stopped after $limit s again"; hung=1; }
 fi
 dmesg | grep kvm_pvm
 tail -n 12 /tmp/pvm-console.log
