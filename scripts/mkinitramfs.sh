@@ -62,13 +62,17 @@ guest)
 	# The x86 selftests are dynamically linked: bring glibc along.
 	mkdir -p "$root/tests/x86"
 	known=$ROOT/scripts/initramfs/guest/x86-known-failures
+	known_pvm=$ROOT/scripts/initramfs/guest/x86-pvm-known-failures
 	for t in "$BUILD"/selftests/x86/*_64; do
 		n=$(basename "$t")
 		cp "$t" "$root/tests/x86/$n"
 		copy_libs "$t"
 		reason=$(awk -F'\t' -v n="${n%_64}" '$1 == n { print $2 }' "$known")
+		pvm=$(awk -F'\t' -v n="${n%_64}" '$1 == n { print $2 }' "$known_pvm")
 		if [ -n "$reason" ]; then
 			echo "x86_${n%_64} 600 /tests/xfail.sh '$reason' /tests/x86/$n"
+		elif [ -n "$pvm" ]; then
+			echo "x86_${n%_64} 600 /tests/xfail-pvm.sh '$pvm' /tests/x86/$n"
 		else
 			echo "x86_${n%_64} 600 /tests/x86/$n"
 		fi >>"$root/tests/list"

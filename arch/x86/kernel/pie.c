@@ -146,8 +146,10 @@ static int __init pie_report(void)
 		return 0;
 	}
 
-	pr_info("position-independent kernel, relocated into pie_range: direct map %lu GiB, vmalloc %lu TiB\n",
-		(vmalloc_base - page_offset_base) >> 30, vmalloc_size_tb);
+	pr_info("position-independent kernel, relocated into %s 0x%llx-0x%llx: direct map %lu GiB, vmalloc %lu TiB\n",
+		IS_ENABLED(CONFIG_PVM_GUEST) && pvm_guest ? "the PVM range" : "pie_range",
+		pie_start, pie_end, (vmalloc_base - page_offset_base) >> 30,
+		vmalloc_size_tb);
 	if (pie_layout_ok())
 		pr_info("layout check passed\n");
 	else

@@ -101,8 +101,24 @@ void pvm_early_setup(void);
 void pvm_early_die(void);
 struct pt_regs;
 void pvm_early_exception(struct pt_regs *regs, int vector);
+void pvm_guest_init(void);
+void pvm_setup_event_handling(void);
+void pvm_syscall_init(void);
+void pvm_event(struct pt_regs *regs);
+unsigned long pvm_save_fl(void);
+void pvm_irq_disable(void);
+void pvm_irq_enable(void);
+unsigned long pvm_read_cr2(void);
+void pvm_syscall_event(struct pt_regs *regs);
+
 /* entry_64_pvm.S */
 void pvm_early_event_entry(void);
 void pvm_early_rets(void);
+void pvm_event_entry(void);
+void pvm_entry_syscall_64(void);
+void pvm_rets_rip(void);
+void pvm_retu_rip(void);
+unsigned long pvm_hypercall(unsigned long nr, unsigned long a0,
+			    unsigned long a1, unsigned long a2);
 
 #endif /* _ASM_X86_PVM_GUEST_H */

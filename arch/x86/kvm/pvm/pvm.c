@@ -40,11 +40,16 @@ static int pvm_uret_lstar = -1, pvm_uret_cstar = -1, pvm_uret_sysenter_cs = -1;
 /* RDTSCP and RDPID run natively in the guest and read MSR_TSC_AUX. */
 static int pvm_uret_tsc_aux = -1;
 
-/* Arithmetic and control flags a guest may hold; IF is always set underneath. */
+/*
+ * The flags a guest may hold: all but IOPL, VM, VIF and VIP (the spec's
+ * list) and IF, which is always set underneath.  NT is harmless at CPL3
+ * in 64-bit mode (an IRET with it faults in the guest) and Linux lets
+ * user mode keep it across system calls.
+ */
 #define PVM_RFLAGS_GUEST	(X86_EFLAGS_CF | X86_EFLAGS_PF | X86_EFLAGS_AF | \
 				 X86_EFLAGS_ZF | X86_EFLAGS_SF | X86_EFLAGS_TF | \
-				 X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_AC | \
-				 X86_EFLAGS_RF | X86_EFLAGS_ID)
+				 X86_EFLAGS_DF | X86_EFLAGS_OF | X86_EFLAGS_NT | \
+				 X86_EFLAGS_AC | X86_EFLAGS_RF | X86_EFLAGS_ID)
 
 /* Vectors for which x86 pushes an error code. */
 #define PVM_ERRCODE_VECTORS	(BIT(DF_VECTOR) | BIT(TS_VECTOR) | BIT(NP_VECTOR) | \
@@ -587,30 +592,36 @@ static bool pvm_gva_outside_walk_range(struct kvm_vcpu *vcpu, gva_t gva)
 }
 
 /*
- * PVM_HC_LOAD_GS: a selector the guest may load at CPL3 (present DPL3 data
- * segment in the host GDT), else the NULL selector.  Returns the base.
+ * PVM_HC_LOAD_GS: load the selector user mode will run with, the NULL
+ * selector unless the host GDT has a present DPL3 data segment there.
+ * Returns that segment's base: the guest keeps it as the user GS base
+ * (PVCS::user_gsbase), which ERETU installs.  The supervisor's GS base,
+ * the one active now, does not change.
  */
 static unsigned long pvm_hc_load_gs(struct kvm_vcpu *vcpu, unsigned long sel)
 {
 	struct kvm_segment *gs = &to_pvm(vcpu)->segments[VCPU_SREG_GS];
-	struct desc_struct *d;
 	unsigned int idx = (sel & 0xffff) >> 3;
+	unsigned long base = 0;
+	struct desc_struct *d;
 
 	gs->selector = 0;
-	gs->base = 0;
 	if (sel > 0xffff || (sel & SEGMENT_TI_MASK) || idx >= GDT_ENTRIES)
 		idx = 0;
 	preempt_disable();
 	d = &get_current_gdt_ro()[idx];
 	if (idx && d->p && d->s && d->dpl == 3 && !(d->type & 8)) {
 		gs->selector = sel | 3;
-		gs->base = get_desc_base(d);
+		base = get_desc_base(d);
 	}
-	/* The base goes to MSR_KERNEL_GS_BASE at entry; the selector now. */
+	/*
+	 * The hardware selector now; the guest's GS base goes back to
+	 * MSR_KERNEL_GS_BASE before the next entry.
+	 */
 	if (to_pvm(vcpu)->guest_state_loaded)
 		load_gs_index(gs->selector);
 	preempt_enable();
-	return gs->base;
+	return base;
 }
 
 /* Write the guest's TLS descriptors into this CPU's GDT (preemption off). */
@@ -675,6 +686,11 @@ static int pvm_handle_hypercall(struct kvm_vcpu *vcpu)
 	case PVM_HC_IRQ_HLT:
 		pvm_pvcs_update_flags(to_pvm(vcpu), PVM_EVENT_FLAGS_IP,
 				      PVM_EVENT_FLAGS_IF);
+		/*
+		 * IF is set: an interrupt that waited for the window must be
+		 * injected now.  The halt does not block while it is pending.
+		 */
+		kvm_make_request(KVM_REQ_EVENT, vcpu);
 		kvm_rax_write(vcpu, 0);
 		kvm_rcx_write(vcpu, a1);
 		++vcpu->stat.hypercalls;
@@ -1415,6 +1431,23 @@ static u16 pvm_user_sel(struct vcpu_pvm *pvm, int seg)
 	return (sel & 3) == 3 ? sel : 0;
 }
 
+/*
+ * The GDT's CPUNODE entry is DPL3: user mode reads the CPU and node
+ * number from its limit with LSL (the vDSO's getcpu() without RDPID).  A
+ * guest must find its own numbers there, the ones it put in
+ * MSR_TSC_AUX, not the host's.  Rewritten at every entry, as the guest
+ * may have changed MSR_TSC_AUX.
+ */
+static void pvm_load_guest_cpunode(struct vcpu_pvm *pvm)
+{
+	struct desc_struct d = pvm->host_cpunode;
+
+	d.limit0 = pvm->msr_tsc_aux;
+	d.limit1 = pvm->msr_tsc_aux >> 16;
+	write_gdt_entry(get_cpu_gdt_rw(smp_processor_id()), GDT_ENTRY_CPUNODE,
+			&d, DESCTYPE_S);
+}
+
 static void pvm_prepare_switch_to_guest(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_pvm *pvm = to_pvm(vcpu);
@@ -1429,8 +1462,13 @@ static void pvm_prepare_switch_to_guest(struct kvm_vcpu *vcpu)
 	if (pvm_uret_tsc_aux >= 0)
 		kvm_set_user_return_msr(pvm_uret_tsc_aux, pvm->msr_tsc_aux, -1ull);
 
-	if (pvm->guest_state_loaded)
+	if (pvm->guest_state_loaded) {
+		pvm_load_guest_cpunode(pvm);
 		return;
+	}
+
+	pvm->host_cpunode = get_current_gdt_ro()[GDT_ENTRY_CPUNODE];
+	pvm_load_guest_cpunode(pvm);
 
 	/* The VMM thread's FS/GS come back in pvm_prepare_switch_to_host(). */
 	current_save_fsgs();
@@ -1477,6 +1515,8 @@ static void pvm_prepare_switch_to_host(struct vcpu_pvm *pvm)
 	}
 
 	load_TLS(t, smp_processor_id());
+	write_gdt_entry(get_cpu_gdt_rw(smp_processor_id()), GDT_ENTRY_CPUNODE,
+			&pvm->host_cpunode, DESCTYPE_S);
 	loadsegment(ds, pvm->host_ds_sel);
 	loadsegment(es, pvm->host_es_sel);
 	loadsegment(fs, t->fsindex);

@@ -46,6 +46,7 @@ struct vcpu_pvm {
 	/* Host state while the vCPU is loaded; see pvm_prepare_switch_to_guest() */
 	bool guest_state_loaded;
 	u16 host_ds_sel, host_es_sel, host_ldt_sel;
+	struct desc_struct host_cpunode;	/* GDT_ENTRY_CPUNODE */
 
 	/* PVM MSRs */
 	u64 msr_linear_address_range;
