@@ -268,6 +268,12 @@ void __init pvm_guest_init(void)
 {
 	setup_force_cpu_cap(X86_FEATURE_PV_GUEST);
 	setup_force_cpu_cap(X86_FEATURE_KVM_PVM_GUEST);
+	/*
+	 * The spec fixes the underlying CR4.FSGSBASE to 1: user mode can
+	 * WRGSBASE whatever CPUID says, so context switches must save and
+	 * restore the bases as with FSGSBASE, not guess them from selectors.
+	 */
+	setup_force_cpu_cap(X86_FEATURE_FSGSBASE);
 }
 
 /*

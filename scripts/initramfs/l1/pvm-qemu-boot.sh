@@ -16,7 +16,8 @@
 modprobe kvm-pvm || exit 1
 tests=$1
 shift
-append="console=ttyS0 earlyprintk=ttyS0"
+# pvmtest.pvm=1: the guest's pvm_guest_test checks that it runs as one.
+append="console=ttyS0 earlyprintk=ttyS0 pvmtest.pvm=1"
 case $tests in
 all) ;;
 none) append="$append pvmtest.filter=guest_basics" ;;
@@ -46,7 +47,7 @@ boot()
 fail()
 {
 	echo "$*; the end of the guest's console:"
-	tail -n 25 /tmp/pvm-console.txt
+	tail -n 25 /tmp/pvm-console.txt | sed 's/^/# /'
 	exit 1
 }
 

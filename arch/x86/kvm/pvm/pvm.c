@@ -762,7 +762,7 @@ static const u8 pvm_synthetic_cpuid[PVM_SYNTHETIC_CPUID_LEN] = {
 static void pvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 {
 	u32 eax = kvm_rax_read(vcpu), ebx, ecx = kvm_rcx_read(vcpu), edx;
-	u32 leaf = eax;
+	u32 leaf = eax, subleaf = ecx;
 
 	kvm_cpuid(vcpu, &eax, &ebx, &ecx, &edx, false);
 	/*
@@ -779,6 +779,13 @@ static void pvm_emulate_cpuid(struct kvm_vcpu *vcpu)
 		ebx = PVM_CPUID_SIGNATURE_EBX;
 		ecx = 0;
 		edx = 0;
+	} else if (leaf == 7 && subleaf == 0) {
+		/*
+		 * The underlying CR4.FSGSBASE is 1 (spec): user mode has
+		 * RDGSBASE and WRGSBASE whatever the VMM's CPUID says, and the
+		 * guest must context-switch the bases knowing that.
+		 */
+		ebx |= feature_bit(FSGSBASE);
 	}
 	kvm_rax_write(vcpu, eax);
 	kvm_rbx_write(vcpu, ebx);
@@ -2030,6 +2037,8 @@ static void pvm_vcpu_after_set_cpuid(struct kvm_vcpu *vcpu)
 	vcpu->arch.cr4_guest_rsvd_bits |= X86_CR4_SMEP | X86_CR4_SMAP |
 					  X86_CR4_PKE | X86_CR4_LA57 |
 					  X86_CR4_VMXE;
+	/* And one it always gives (see pvm_emulate_cpuid()). */
+	vcpu->arch.cr4_guest_rsvd_bits &= ~X86_CR4_FSGSBASE;
 }
 
 /* ---------------------------------------------------------------------

@@ -782,6 +782,28 @@ TEST_F(pvm, synthetic_cpuid_pvm_leaf)
 	EXPECT_EQ((uint32_t)r.rax, PVM_FEATURES_ALL);
 }
 
+/*
+ * User mode always has the FSGSBASE instructions (the underlying
+ * CR4.FSGSBASE is 1), so the guest is told, whatever the VMM's CPUID.
+ */
+TEST_F(pvm, synthetic_cpuid_fsgsbase)
+{
+	struct {
+		struct kvm_cpuid2 hdr;
+		struct kvm_cpuid_entry2 e[256];
+	} c = { .hdr.nent = 256 };
+	struct kvm_regs r;
+	unsigned int i;
+
+	ASSERT_EQ(ioctl(self->v.kvm, KVM_GET_SUPPORTED_CPUID, &c), 0);
+	for (i = 0; i < c.hdr.nent; i++)
+		if (c.e[i].function == 7 && c.e[i].index == 0)
+			c.e[i].ebx &= ~1u;
+	ASSERT_EQ(ioctl(self->v.vcpu, KVM_SET_CPUID2, &c), 0);
+	synthetic_cpuid(_metadata, &self->v, 7, &r);
+	EXPECT_EQ(r.rbx & 1, 1);
+}
+
 TEST_F(pvm, synthetic_cpuid_plain_leaf)
 {
 	struct kvm_regs r;
