@@ -108,18 +108,15 @@ SYM_CODE_END(pvm_early_event_entry)
  */
 #define PVCS(field)	PER_CPU_VAR(pvm_pvcs + PVCS_OFF_##field)
 
-	.pushsection .entry.text, "ax"
-	.balign 256
-SYM_CODE_START(pvm_event_entry)
-	UNWIND_HINT_END_OF_STACK
-	ANNOTATE_NOENDBR
-	/*
-	 * +0, from user mode.  RSP is MSR_PVM_SUPERVISOR_RSP (where the
-	 * last ERETU left it: the top of this task's stack) and the GS
-	 * base is the kernel's.  Build the frame of user state the
-	 * hardware would have pushed, then the error code and vector as
-	 * one word, the same as in a supervisor frame.
-	 */
+/*
+ * struct pt_regs of an entry from user mode (+0 or SYSCALL).  RSP is
+ * MSR_PVM_SUPERVISOR_RSP, where the last ERETU left it (the top of this
+ * task's stack), and the GS base is the kernel's.  The frame the hardware
+ * would have pushed comes from the user state in the PVCS; below it the
+ * error code and vector as one word, as in a supervisor frame, or 0 for
+ * SYSCALL, which has neither.
+ */
+.macro PVM_USER_PT_REGS syscall=0
 	movzwl	PVCS(USER_SS), %ecx
 	pushq	%rcx
 	pushq	PVCS(RSP)
@@ -128,12 +125,25 @@ SYM_CODE_START(pvm_event_entry)
 	movzwl	PVCS(USER_CS), %ecx
 	pushq	%rcx
 	pushq	PVCS(RIP)
+	.if \syscall
+	pushq	$0
+	.else
 	pushq	PVCS(EVENT_ERRCODE)		/* and EVENT_VECTOR above it */
+	.endif
 	UNWIND_HINT_IRET_REGS offset=8
 	movq	PVCS(RCX), %rcx
 	movq	PVCS(R11), %r11
 	PUSH_AND_CLEAR_REGS
 	ENCODE_FRAME_POINTER
+.endm
+
+	.pushsection .entry.text, "ax"
+	.balign 256
+SYM_CODE_START(pvm_event_entry)
+	UNWIND_HINT_END_OF_STACK
+	ANNOTATE_NOENDBR
+	/* +0, from user mode */
+	PVM_USER_PT_REGS
 	movq	%rsp, %rdi
 	call	pvm_event
 	jmp	pvm_restore_regs_and_return_to_usermode
@@ -196,20 +206,7 @@ SYM_CODE_END(pvm_supervisor_event)
 SYM_CODE_START(pvm_entry_syscall_64)
 	UNWIND_HINT_END_OF_STACK
 	ANNOTATE_NOENDBR
-	movzwl	PVCS(USER_SS), %ecx
-	pushq	%rcx
-	pushq	PVCS(RSP)
-	movl	PVCS(EFLAGS), %ecx
-	pushq	%rcx
-	movzwl	PVCS(USER_CS), %ecx
-	pushq	%rcx
-	pushq	PVCS(RIP)
-	pushq	$0				/* orig_ax */
-	UNWIND_HINT_IRET_REGS offset=8
-	movq	PVCS(RCX), %rcx
-	movq	PVCS(R11), %r11
-	PUSH_AND_CLEAR_REGS
-	ENCODE_FRAME_POINTER
+	PVM_USER_PT_REGS syscall=1
 	movq	%rsp, %rdi
 	call	pvm_syscall_event
 	jmp	pvm_restore_regs_and_return_to_usermode

@@ -340,9 +340,11 @@ __visible noinstr void pvm_event(struct pt_regs *regs)
 	 * instruction.  The state is in the PVCS already, so re-enter as
 	 * an event from user mode, which it is to blame for, like IRET
 	 * faults natively (fixup_bad_iret()) and ERETU faults with FRED.
-	 * RSP is back at the top of the stack when ERETS gets there.
+	 * RSP is back at the top of the stack when ERETS gets there.  Any
+	 * other event there (an NMI) is the kernel's, and ERETU is retried.
 	 */
-	if (unlikely(regs->ip == (unsigned long)pvm_retu_rip) && !user) {
+	if (unlikely(vector == X86_TRAP_GP &&
+		     regs->ip == (unsigned long)pvm_retu_rip) && !user) {
 		this_cpu_write(pvm_pvcs.event_errcode, regs->orig_ax);
 		this_cpu_write(pvm_pvcs.event_vector, vector);
 		regs->ip = (unsigned long)pvm_event_entry + PVM_ENTRY_USER;
