@@ -1442,8 +1442,8 @@ static u16 pvm_user_sel(struct vcpu_pvm *pvm, int seg)
  * The GDT's CPUNODE entry is DPL3: user mode reads the CPU and node
  * number from its limit with LSL (the vDSO's getcpu() without RDPID).  A
  * guest must find its own numbers there, the ones it put in
- * MSR_TSC_AUX, not the host's.  Rewritten at every entry, as the guest
- * may have changed MSR_TSC_AUX.
+ * MSR_TSC_AUX, not the host's: loaded with the guest state, and again
+ * when the guest writes MSR_TSC_AUX.  Preemption off.
  */
 static void pvm_load_guest_cpunode(struct vcpu_pvm *pvm)
 {
@@ -1469,10 +1469,8 @@ static void pvm_prepare_switch_to_guest(struct kvm_vcpu *vcpu)
 	if (pvm_uret_tsc_aux >= 0)
 		kvm_set_user_return_msr(pvm_uret_tsc_aux, pvm->msr_tsc_aux, -1ull);
 
-	if (pvm->guest_state_loaded) {
-		pvm_load_guest_cpunode(pvm);
+	if (pvm->guest_state_loaded)
 		return;
-	}
 
 	pvm->host_cpunode = get_current_gdt_ro()[GDT_ENTRY_CPUNODE];
 	pvm_load_guest_cpunode(pvm);
@@ -1908,6 +1906,10 @@ static int pvm_set_msr(struct kvm_vcpu *vcpu, struct msr_data *msr)
 		if (data >> 32)
 			return 1;
 		pvm->msr_tsc_aux = data;
+		preempt_disable();
+		if (pvm->guest_state_loaded)
+			pvm_load_guest_cpunode(pvm);
+		preempt_enable();
 		break;
 	default:
 		return kvm_set_msr_common(vcpu, msr);
