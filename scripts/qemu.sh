@@ -65,8 +65,10 @@ timeout -k 5 "$tmo" qemu-system-x86_64 $accel -m "$mem" -smp 2 \
 rc=$?
 set -e
 if [ $rc -eq 124 ] || [ $rc -eq 137 ]; then
-	echo "$run hung: no result after ${tmo}s; last console lines:" >&2
+	echo "last console lines of $run:" >&2
 	tail -n 15 "$dir/console.log" >&2
+	echo "$run hung: stopped after ${tmo}s (running: $(tr -d '\r' <"$dir/console.log" |
+		sed -n 's/^pvmtest: running \([^ ]*\).*/\1/p' | tail -n 1))" >&2
 	exit 124
 fi
 if [ $rc -ne 0 ]; then

@@ -12,6 +12,7 @@
 
 #include <linux/export.h>
 #include <linux/cpufeature.h>
+#include <linux/errno.h>
 #include <linux/init.h>
 #include <linux/instrumentation.h>
 #include <linux/kdebug.h>
@@ -27,6 +28,7 @@
 #include <asm/msr.h>
 #include <asm/page.h>
 #include <asm/paravirt.h>
+#include <asm/pgtable.h>
 #include <asm/pvm_guest.h>
 #include <asm/sections.h>
 #include <asm/setup.h>
@@ -104,18 +106,25 @@ __visible noinstr unsigned long pvm_read_cr2(void)
 __PV_CALLEE_SAVE_REGS_THUNK(pvm_read_cr2, ".noinstr.text");
 
 /*
- * There is no separate user page table yet (no page table isolation):
- * user mode runs on the kernel's.
+ * User mode runs on the user half of the PTI pair (forced on for a PVM
+ * guest, see pti_check_boottime_disable()), which the hypervisor loads on
+ * every switch to user mode.  Its PCID is the one the native PTI exit path
+ * would use.  The user PCID's deferred flushes (invalidate_user_asid())
+ * need nothing here: every flush hypercall covers both page tables.
  */
 static void pvm_write_cr3(unsigned long cr3)
 {
 	unsigned long flags = PVM_LOAD_PGTBL_FLUSH;
+	unsigned long user_cr3;
 
 	if (cr3 & X86_CR3_PCID_NOFLUSH) {
 		flags = 0;
 		cr3 &= ~X86_CR3_PCID_NOFLUSH;
 	}
-	if (pvm_hypercall(PVM_HC_LOAD_PGTBL, flags, cr3, cr3))
+	user_cr3 = cr3 | BIT(PTI_PGTABLE_SWITCH_BIT);
+	if (static_cpu_has(X86_FEATURE_PCID))
+		user_cr3 |= BIT(X86_CR3_PTI_PCID_USER_BIT);
+	if (pvm_hypercall(PVM_HC_LOAD_PGTBL, flags, cr3, user_cr3))
 		panic("PVM: the hypervisor refused CR3 %lx\n", cr3);
 }
 
@@ -137,21 +146,36 @@ static void pvm_flush_tlb_one_user(unsigned long addr)
 /*
  * The user GS base lives in PVCS::user_gsbase while the kernel runs; the
  * hypervisor switches it with the kernel's at every mode change.  That
- * is what MSR_KERNEL_GS_BASE holds natively between SWAPGSs.  All other
- * MSRs trap to the hypervisor, which emulates them.
+ * is what MSR_KERNEL_GS_BASE holds natively between SWAPGSs.
+ *
+ * Other MSRs go through PVM_HC_RDMSR and PVM_HC_WRMSR, which spare the
+ * hypervisor decoding a trapped instruction.  PVM_HC_RDMSR answers 0 for
+ * an MSR it refuses, so a 0 is asked again with RDMSR itself, whose #GP
+ * the exception table turns into the usual error; a refused write is
+ * retried the same way.
  */
 static u64 pvm_read_msr(unsigned int msr)
 {
+	u64 val;
+
 	if (msr == MSR_KERNEL_GS_BASE)
 		return this_cpu_read(pvm_pvcs.user_gsbase);
-	return native_read_msr(msr);
+	val = pvm_hypercall(PVM_HC_RDMSR, msr, 0, 0);
+	return val ? val : native_read_msr(msr);
 }
 
 static u64 pvm_read_msr_safe(unsigned int msr, int *err)
 {
+	u64 val;
+
 	if (msr == MSR_KERNEL_GS_BASE) {
 		*err = 0;
 		return this_cpu_read(pvm_pvcs.user_gsbase);
+	}
+	val = pvm_hypercall(PVM_HC_RDMSR, msr, 0, 0);
+	if (val) {
+		*err = 0;
+		return val;
 	}
 	return native_read_msr_safe(msr, err);
 }
@@ -161,7 +185,7 @@ static void pvm_write_msr(unsigned int msr, unsigned int low,
 {
 	if (msr == MSR_KERNEL_GS_BASE)
 		this_cpu_write(pvm_pvcs.user_gsbase, (u64)high << 32 | low);
-	else
+	else if (pvm_hypercall(PVM_HC_WRMSR, msr, (u64)high << 32 | low, 0))
 		native_write_msr(msr, low, high);
 }
 
@@ -172,7 +196,9 @@ static int pvm_write_msr_safe(unsigned int msr, unsigned int low,
 		this_cpu_write(pvm_pvcs.user_gsbase, (u64)high << 32 | low);
 		return 0;
 	}
-	return native_write_msr_safe(msr, low, high);
+	if (pvm_hypercall(PVM_HC_WRMSR, msr, (u64)high << 32 | low, 0))
+		return -EIO;
+	return 0;
 }
 
 /*
@@ -185,13 +211,17 @@ static noinstr void pvm_load_gs_index(unsigned int sel)
 		       pvm_hypercall(PVM_HC_LOAD_GS, sel, 0, 0));
 }
 
-/* The TLS descriptors go into the hypervisor's GDT, at the same index. */
+/*
+ * The TLS descriptors go into the hypervisor's GDT, at the same index, and
+ * into the kernel's own, which is where get_desc() reads them.
+ */
 static void pvm_load_tls(struct thread_struct *t, unsigned int cpu)
 {
 	u64 d[GDT_ENTRY_TLS_ENTRIES];
 	unsigned long idx;
 
 	BUILD_BUG_ON(GDT_ENTRY_TLS_ENTRIES != 3);
+	native_load_tls(t, cpu);
 	memcpy(d, t->tls_array, sizeof(d));
 	idx = pvm_hypercall(PVM_HC_LOAD_TLS, d[0], d[1], d[2]);
 	WARN_ONCE(idx != GDT_ENTRY_TLS_MIN,

@@ -217,8 +217,13 @@ static void pvm_switch_cr3(struct kvm_vcpu *vcpu)
 /* A fault while delivering an event: the spec's #DF, i.e. a triple fault. */
 static void pvm_delivery_failed(struct kvm_vcpu *vcpu, const char *why)
 {
-	vcpu_unimpl(vcpu, "event delivery failed (%s), shutting down\n",
-		    why);
+	struct vcpu_pvm *pvm = to_pvm(vcpu);
+
+	/* What a post-mortem needs: the guest itself may print nothing. */
+	vcpu_unimpl(vcpu, "event delivery failed (%s), shutting down: %s, rsp %lx, cr3 %lx/%llx\n",
+		    why, pvm_is_user(vcpu) ? "user" : "supervisor",
+		    kvm_rsp_read(vcpu), kvm_read_cr3(vcpu),
+		    pvm->msr_switch_cr3);
 	kvm_make_request(KVM_REQ_TRIPLE_FAULT, vcpu);
 }
 
