@@ -56,7 +56,7 @@ send_nmi()
 # model plus UMIP (the guest kernel then emulates SGDT and friends for
 # user mode, which decodes user instructions through its own GDT) and
 # RDTSCP (the guest's MSR test reads back TSC_AUX with it).  "-cpu max" is
-# not used yet: with it the guest hangs during boot (docs/design/pvm-guest.md).
+# not used yet: with it the guest hangs under microvm (docs/design/pvm-guest.md).
 boot()
 {
 	local sender drain
