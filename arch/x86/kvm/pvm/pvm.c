@@ -282,6 +282,41 @@ static void pvm_deliver_user_event(struct kvm_vcpu *vcpu, int vector,
 	pvm_load_supervisor_entry(vcpu, entry, pvm->msr_supervisor_rsp);
 }
 
+/*
+ * The supervisor stack ran out, usually because events nested without end.
+ * Name the event that did not fit and the newest supervisor-event frames
+ * on the stack, which tell what nested: a post-mortem has nothing else.
+ */
+static void pvm_report_stack(struct kvm_vcpu *vcpu, int vector, u32 errcode)
+{
+	struct vcpu_pvm *pvm = to_pvm(vcpu);
+	unsigned long rsp = kvm_rsp_read(vcpu);
+	u64 cs = pvm->segments[VCPU_SREG_CS].selector;
+	u64 ss = pvm->segments[VCPU_SREG_SS].selector;
+	int nr = 256;
+	struct x86_exception e;
+	int i, found = 0;
+	u64 *words;
+
+	vcpu_unimpl(vcpu, "supervisor event %d (error %x) at %lx did not fit below rsp %lx\n",
+		    vector, errcode, kvm_rip_read(vcpu), rsp);
+	words = kmalloc_array(nr, sizeof(*words), GFP_KERNEL_ACCOUNT);
+	if (!words)
+		return;
+	if (kvm_read_guest_virt(vcpu, rsp, words, nr * sizeof(*words), &e) != X86EMUL_CONTINUE)
+		nr = 0;
+	for (i = 0; i + 5 < nr && found < 4; i++) {
+		if (words[i + 2] != cs || words[i + 5] != ss || (words[i] & 0xffffffffull) > 0xffff)
+			continue;
+		vcpu_unimpl(vcpu, "  on the stack at %lx: event %llu (error %llx) at %llx\n",
+			    rsp + i * 8, words[i] >> 32, words[i] & 0xffffffffull,
+			    words[i + 1]);
+		found++;
+		i += 5;
+	}
+	kfree(words);
+}
+
 /* Vector < 32 in supervisor mode: a frame on the supervisor stack, entry +256. */
 static void pvm_deliver_supervisor_exception(struct kvm_vcpu *vcpu, int vector,
 					     u32 errcode)
@@ -318,6 +353,7 @@ static void pvm_deliver_supervisor_exception(struct kvm_vcpu *vcpu, int vector,
 
 	/* Writing guest memory may fault and sleep: not under the gpc lock. */
 	if (kvm_write_guest_virt_system(vcpu, rsp, frame, sizeof(frame), &e)) {
+		pvm_report_stack(vcpu, vector, errcode);
 		pvm_delivery_failed(vcpu, "supervisor stack not writable");
 		return;
 	}
