@@ -93,18 +93,17 @@ fail()
 # seven, the guest kernel's stack runs out while events nest (kvm-pvm
 # then ends the guest and names the nested events).  Report either in
 # full and boot once more; a second failure of any kind fails the test.
-hung=
+hung= why=
 if ! boot "$@"; then
-	echo "QEMU was stopped after $limit s: the guest hung; the end of its console:"
-	dmesg | grep kvm_pvm
-	tr -d '\r' <$log | tail -n 10 | sed 's/^/# /'
-	echo "retrying once: known intermittent hang"
-	boot "$@" || { echo "QEMU was stopped after $limit s again"; hung=1; }
+	why="QEMU was stopped after $limit s: the guest hung"
 elif dmesg | grep -q 'event delivery failed (supervisor stack not writable)'; then
-	echo "the guest's kernel stack ran out; kvm-pvm's report and the end of the guest's console:"
+	why="the guest's kernel stack ran out"
+fi
+if [ -n "$why" ]; then
+	echo "$why; kvm-pvm's messages and the end of the guest's console:"
 	dmesg | grep kvm_pvm
 	tr -d '\r' <$log | tail -n 10 | sed 's/^/# /'
-	echo "retrying once: known intermittent stack overflow under PVM"
+	echo "retrying once: known intermittent failure"
 	boot "$@" || { echo "QEMU was stopped after $limit s"; hung=1; }
 fi
 tr -d '\r' <$log >/tmp/pvm-console.txt
