@@ -283,36 +283,63 @@ static void pvm_deliver_user_event(struct kvm_vcpu *vcpu, int vector,
 }
 
 /*
- * The supervisor stack ran out, usually because events nested without end.
- * Name the event that did not fit and the newest supervisor-event frames
- * on the stack, which tell what nested: a post-mortem has nothing else.
+ * Does @ev look like the event frame of an interrupted supervisor?  The
+ * guest builds +512 frames itself, with its own selectors, and may reuse
+ * the first word and the upper bits of SS once it has read them (Linux
+ * keeps the error code alone there, or -1, and FRED's event information
+ * above SS), so only the shape of the rest is checked: selectors of one
+ * privilege level, the always-set RFLAGS bit and a canonical upper-half
+ * RIP.
  */
-static void pvm_report_stack(struct kvm_vcpu *vcpu, int vector, u32 errcode)
+static bool pvm_frame_like(const struct pvm_supervisor_event *ev)
 {
-	struct vcpu_pvm *pvm = to_pvm(vcpu);
-	unsigned long rsp = kvm_rsp_read(vcpu);
-	u64 cs = pvm->segments[VCPU_SREG_CS].selector;
-	u64 ss = pvm->segments[VCPU_SREG_SS].selector;
-	int nr = 256;
-	struct x86_exception e;
-	int i, found = 0;
+	return ev->cs <= 0xffff && (ev->cs & 3) == (ev->ss & 3) &&
+	       (ev->rflags & X86_EFLAGS_FIXED) && !(ev->rflags >> 22) &&
+	       (s64)ev->rip < 0 && pvm_canonical(ev->rip);
+}
+
+/*
+ * The supervisor stack ran out, usually because events nested without end.
+ * Name the event that did not fit, where the walk of the guest's page
+ * table failed (@e, or NULL if the address is not guest memory), and the
+ * newest event frames on the stack, which tell what nested: a post-mortem
+ * has nothing else.
+ */
+static void pvm_report_stack(struct kvm_vcpu *vcpu, int vector, u32 errcode,
+			     struct x86_exception *e)
+{
+	unsigned long rsp = kvm_rsp_read(vcpu), addr, len;
+	const int max = 4 * PAGE_SIZE / sizeof(u64);
+	struct pvm_supervisor_event *ev;
+	int i, nr = 0, found = 0;
+	struct x86_exception re;
 	u64 *words;
 
 	vcpu_unimpl(vcpu, "supervisor event %d (error %x) at %lx did not fit below rsp %lx\n",
 		    vector, errcode, kvm_rip_read(vcpu), rsp);
-	words = kmalloc_array(nr, sizeof(*words), GFP_KERNEL_ACCOUNT);
+	if (e)
+		vcpu_unimpl(vcpu, "  its write page-faulted at %llx, error code %x\n",
+			    e->address, e->error_code);
+	else
+		vcpu_unimpl(vcpu, "  its stack is not guest memory\n");
+	words = kmalloc_array(max, sizeof(*words), GFP_KERNEL_ACCOUNT);
 	if (!words)
 		return;
-	if (kvm_read_guest_virt(vcpu, rsp, words, nr * sizeof(*words), &e) != X86EMUL_CONTINUE)
-		nr = 0;
-	for (i = 0; i + 5 < nr && found < 4; i++) {
-		if (words[i + 2] != cs || words[i + 5] != ss || (words[i] & 0xffffffffull) > 0xffff)
+	/* Up to 16 KiB above RSP, a page at a time up to the stack's top. */
+	for (addr = rsp & ~7ul; nr < max; addr += len, nr += len / 8) {
+		len = min_t(unsigned long, PAGE_SIZE - offset_in_page(addr),
+			    (max - nr) * sizeof(*words));
+		if (kvm_read_guest_virt(vcpu, addr, &words[nr], len, &re) != X86EMUL_CONTINUE)
+			break;
+	}
+	for (i = 0; i + sizeof(*ev) / 8 <= nr && found < 6; i++) {
+		ev = (struct pvm_supervisor_event *)&words[i];
+		if (!pvm_frame_like(ev))
 			continue;
-		vcpu_unimpl(vcpu, "  on the stack at %lx: event %llu (error %llx) at %llx\n",
-			    rsp + i * 8, words[i] >> 32, words[i] & 0xffffffffull,
-			    words[i + 1]);
+		vcpu_unimpl(vcpu, "  frame at %lx: interrupted rip %llx, rsp %llx\n",
+			    (rsp & ~7ul) + i * 8, ev->rip, ev->rsp);
 		found++;
-		i += 5;
+		i += sizeof(*ev) / 8 - 1;
 	}
 	kfree(words);
 }
@@ -322,11 +349,12 @@ static void pvm_deliver_supervisor_exception(struct kvm_vcpu *vcpu, int vector,
 					     u32 errcode)
 {
 	struct vcpu_pvm *pvm = to_pvm(vcpu);
+	struct pvm_supervisor_event frame;
 	struct x86_exception e;
-	u64 frame[PVM_SEV_SIZE / 8];
 	unsigned long rsp, flags;
 	struct pvm_vcpu_struct *pvcs;
 	bool guest_if;
+	int r;
 
 	if (!pvm->msr_event_entry) {
 		pvm_delivery_failed(vcpu, "no entry point");
@@ -341,19 +369,22 @@ static void pvm_deliver_supervisor_exception(struct kvm_vcpu *vcpu, int vector,
 	pvm_pvcs_unmap(pvm, flags, false);
 
 	rsp = kvm_rsp_read(vcpu);
-	frame[0] = errcode | ((u64)vector << 32);
-	frame[1] = kvm_rip_read(vcpu);
-	frame[2] = pvm->segments[VCPU_SREG_CS].selector;
-	frame[3] = pvm->rflags | (guest_if ? X86_EFLAGS_IF : 0);
-	frame[4] = rsp;
-	frame[5] = pvm->segments[VCPU_SREG_SS].selector;
-	frame[6] = kvm_rcx_read(vcpu);
-	frame[7] = kvm_r11_read(vcpu);
-	rsp = ALIGN_DOWN(rsp - pvm->msr_supervisor_redzone, 16) - PVM_SEV_SIZE;
+	frame.errcode = errcode;
+	frame.vector = vector;
+	frame.rip = kvm_rip_read(vcpu);
+	frame.cs = pvm->segments[VCPU_SREG_CS].selector;
+	frame.rflags = pvm->rflags | (guest_if ? X86_EFLAGS_IF : 0);
+	frame.rsp = rsp;
+	frame.ss = pvm->segments[VCPU_SREG_SS].selector;
+	frame.rcx = kvm_rcx_read(vcpu);
+	frame.r11 = kvm_r11_read(vcpu);
+	rsp = ALIGN_DOWN(rsp - pvm->msr_supervisor_redzone, 16) - sizeof(frame);
 
 	/* Writing guest memory may fault and sleep: not under the gpc lock. */
-	if (kvm_write_guest_virt_system(vcpu, rsp, frame, sizeof(frame), &e)) {
-		pvm_report_stack(vcpu, vector, errcode);
+	r = kvm_write_guest_virt_system(vcpu, rsp, &frame, sizeof(frame), &e);
+	if (r) {
+		pvm_report_stack(vcpu, vector, errcode,
+				 r == X86EMUL_PROPAGATE_FAULT ? &e : NULL);
 		pvm_delivery_failed(vcpu, "supervisor stack not writable");
 		return;
 	}
@@ -574,26 +605,26 @@ static int pvm_eretu(struct kvm_vcpu *vcpu)
 static int pvm_erets(struct kvm_vcpu *vcpu)
 {
 	struct vcpu_pvm *pvm = to_pvm(vcpu);
-	u64 frame[PVM_SEV_SIZE / 8];
+	struct pvm_supervisor_event frame;
 	struct x86_exception e;
 	int r;
 
-	r = kvm_read_guest_virt(vcpu, kvm_rsp_read(vcpu), frame, sizeof(frame), &e);
+	r = kvm_read_guest_virt(vcpu, kvm_rsp_read(vcpu), &frame, sizeof(frame), &e);
 	if (r == X86EMUL_PROPAGATE_FAULT) {
 		kvm_rip_write(vcpu, kvm_rip_read(vcpu) - 2);
 		kvm_inject_emulated_page_fault(vcpu, &e);
 		return 1;
 	}
-	if (r != X86EMUL_CONTINUE || !pvm_canonical(frame[1]))
+	if (r != X86EMUL_CONTINUE || !pvm_canonical(frame.rip))
 		return pvm_synthetic_insn_gp(vcpu);
 	if (!pvm_pvcs_update_flags(pvm, PVM_EVENT_FLAGS_IF,
-				   frame[3] & X86_EFLAGS_IF))
+				   frame.rflags & X86_EFLAGS_IF))
 		return pvm_synthetic_insn_gp(vcpu);
-	kvm_rip_write(vcpu, frame[1]);
-	pvm->rflags = (frame[3] & PVM_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
-	kvm_rsp_write(vcpu, frame[4]);
-	kvm_rcx_write(vcpu, frame[6]);
-	kvm_r11_write(vcpu, frame[7]);
+	kvm_rip_write(vcpu, frame.rip);
+	pvm->rflags = (frame.rflags & PVM_RFLAGS_GUEST) | X86_EFLAGS_FIXED;
+	kvm_rsp_write(vcpu, frame.rsp);
+	kvm_rcx_write(vcpu, frame.rcx);
+	kvm_r11_write(vcpu, frame.r11);
 	pvm->nmi_masked = false;
 	kvm_make_request(KVM_REQ_EVENT, vcpu);
 	return 1;
@@ -942,7 +973,6 @@ static int pvm_handle_pf(struct kvm_vcpu *vcpu, u64 cr2, u32 errcode)
 
 	if (!pvm_is_user(vcpu))
 		errcode &= ~PFERR_USER_MASK;
-
 	/* Outside the guest's ranges: never mapped, whatever the page tables say. */
 	if (pvm_gva_outside_walk_range(vcpu, cr2)) {
 		fault.error_code = errcode & ~PFERR_PRESENT_MASK;
