@@ -4,13 +4,15 @@
  * calls, signals and sigreturn, the user-mode exceptions, page faults and
  * copy-on-write after fork, fork/exec/wait, FS/GS bases, timers and
  * sleep (interrupt delivery), ptrace single-step, the vDSO, INT 0x80,
- * and the kernel's own MSR accesses (paravirtualised under PVM).
+ * the kernel's own MSR accesses (paravirtualised under PVM), and a kernel
+ * that runs with a user data segment loaded.
  * Every case also passes on a native kernel; the first one checks that
  * the kernel knows which of the two it is.  "pvmtest.pvm=1" on the
  * kernel command line says that it must be a PVM guest, its absence
  * that it must not be.
  */
 #define _GNU_SOURCE
+#include <asm/ldt.h>
 #include <asm/prctl.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -294,6 +296,65 @@ TEST(fs_gs_base_and_tls)
 	ASSERT_EQ(waitpid(pid, &status, 0), pid);
 	EXPECT_EQ(status, 0);
 	syscall(SYS_arch_prctl, ARCH_SET_GS, 0ul);
+}
+
+static long raw_syscall3(long nr, long a, long b, long c)
+{
+	long ret;
+
+	asm volatile("syscall" : "=a" (ret) : "0" (nr), "D" (a), "S" (b), "d" (c)
+		     : "rcx", "r11", "memory");
+	return ret;
+}
+
+/*
+ * The kernel runs with user mode's DS loaded (neither x86-64 Linux nor
+ * PVM switches it), so a DS selector with a base must not disturb it: in
+ * 64-bit mode the base of DS is ignored, even with a DS prefix, which a
+ * uniprocessor kernel puts where LOCK prefixes were.  Pipe I/O takes
+ * locks on every call; the sleeps let timer interrupts hit the window.
+ */
+TEST(kernel_runs_with_user_data_segment)
+{
+	struct user_desc *d;
+	unsigned short sel, old, now_ds;
+	char buf[8] = "pvm-ds!", back[8];
+	int fds[2], i, bad = 0;
+	long ret;
+
+	d = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		 MAP_ANONYMOUS | MAP_PRIVATE | MAP_32BIT, -1, 0);
+	ASSERT_NE(d, MAP_FAILED);
+	d->entry_number = -1;
+	d->base_addr = 0x40000000;
+	d->limit = 0xfffff;
+	d->seg_32bit = 1;
+	d->limit_in_pages = 1;
+	/* set_thread_area is 243 in the 32-bit table. */
+	asm volatile("int $0x80" : "=a" (ret) : "0" (243L), "b" (d)
+		     : "memory", "r8", "r9", "r10", "r11");
+	ASSERT_EQ(ret, 0);
+	sel = d->entry_number << 3 | 3;
+	ASSERT_EQ(pipe(fds), 0);
+
+	asm volatile("mov %%ds, %0" : "=r" (old));
+	for (i = 0; i < 100; i++) {
+		struct timespec ts = { 0, 200000 };
+
+		asm volatile("mov %0, %%ds" : : "r" (sel));
+		if (raw_syscall3(SYS_write, fds[1], (long)buf, sizeof(buf)) != sizeof(buf) ||
+		    raw_syscall3(SYS_read, fds[0], (long)back, sizeof(back)) != sizeof(back) ||
+		    memcmp(buf, back, sizeof(buf)))
+			bad++;
+		raw_syscall3(SYS_nanosleep, (long)&ts, 0, 0);
+		asm volatile("mov %%ds, %0" : "=r" (now_ds));
+		asm volatile("mov %0, %%ds" : : "r" (old));
+		if (now_ds != sel)
+			bad++;
+	}
+	EXPECT_EQ(bad, 0);
+	close(fds[0]);
+	close(fds[1]);
 }
 
 static double now(clockid_t clk)
