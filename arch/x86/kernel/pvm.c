@@ -304,6 +304,13 @@ void __init pvm_guest_init(void)
 	 * restore the bases as with FSGSBASE, not guess them from selectors.
 	 */
 	setup_force_cpu_cap(X86_FEATURE_FSGSBASE);
+	/*
+	 * Compatibility mode enters the kernel only through INT 0x80 under
+	 * PVM (SYSCALL there is #UD, SYSENTER #GP): without these the
+	 * 32-bit vDSO uses INT 0x80 too.
+	 */
+	setup_clear_cpu_cap(X86_FEATURE_SYSCALL32);
+	setup_clear_cpu_cap(X86_FEATURE_SYSENTER32);
 }
 
 /*
@@ -418,8 +425,10 @@ __visible noinstr void pvm_syscall_event(struct pt_regs *regs)
 
 static int __init pvm_report(void)
 {
-	if (pvm_guest)
+	if (pvm_guest) {
 		pr_info("running as a PVM guest\n");
+		pr_info("no SYSENTER, LDT, TSS or IST under PVM: 32-bit user mode enters through INT 0x80\n");
+	}
 	return 0;
 }
 early_initcall(pvm_report);
