@@ -22,13 +22,10 @@ need()
 	tr -d '\r' <$log | grep -q -- "$1" || fail "the guest's console lacks '$1'"
 }
 
+. "$(dirname "$0")/pvm-guest-qemu.sh"
 dmesg -c >/dev/null
-# noreplace-smp and the CPU model as in pvm-qemu-boot.sh.
-timeout 45 qemu-system-x86_64 -accel kvm -cpu qemu64,+umip,+rdtscp -m 256M -smp 1 \
-	-nodefaults -display none -no-reboot -bios /usr/share/qemu/qboot.rom \
-	-kernel /guest/bzImage -initrd /guest/initramfs.cpio.gz \
-	-append "console=ttyS0 pvmtest.filter=provoked_crash pvmtest.crash=$kind noreplace-smp" \
-	-serial file:$log
+timeout 45 $PVM_QEMU -bios /usr/share/qemu/qboot.rom -serial file:$log \
+	-append "$PVM_APPEND pvmtest.filter=provoked_crash pvmtest.crash=$kind"
 rc=$?
 dmesg | grep kvm_pvm
 [ $rc = 0 ] || fail "QEMU did not exit by itself (exit $rc)"

@@ -16,16 +16,11 @@
 modprobe kvm-pvm || exit 1
 tests=$1
 shift
+. "$(dirname "$0")/pvm-guest-qemu.sh"
 # pvmtest.pvm=1: the guest's pvm_guest_test checks that it runs as one.
 # pvmtest.nmi=1: its nmi_from_outside test waits for the NMI that
 # send_nmi() below delivers through QEMU's monitor.
-# noreplace-smp: keep the LOCK prefixes of this one-CPU guest.  A
-# uniprocessor kernel turns them into DS prefixes, and the TCG of QEMU 7.2,
-# which runs L1 here, adds DS's base to DS-prefixed accesses in 64-bit
-# mode, which hardware ignores.  The guest kernel runs with user mode's DS,
-# so a user DS with a base (the x86 ldt_gdt test loads one) sent its
-# locked accesses astray (docs/design/pvm-guest.md).
-append="console=ttyS0 earlyprintk=ttyS0 pvmtest.pvm=1 pvmtest.nmi=1 noreplace-smp"
+append="$PVM_APPEND earlyprintk=ttyS0 pvmtest.pvm=1 pvmtest.nmi=1"
 case $tests in
 all) ;;
 none) append="$append pvmtest.filter=guest_basics" ;;
@@ -58,11 +53,7 @@ send_nmi()
 }
 
 # boot QEMU-ARGS: one run; false if QEMU had to be stopped (busybox's
-# timeout passes on QEMU's own exit status 0 then).  QEMU's default CPU
-# model plus UMIP (the guest kernel then emulates SGDT and friends for
-# user mode, which decodes user instructions through its own GDT) and
-# RDTSCP (the guest's MSR test reads back TSC_AUX with it).  "-cpu max" is
-# not used yet: with it the guest hangs under microvm (docs/design/pvm-guest.md).
+# timeout passes on QEMU's own exit status 0 then).
 boot()
 {
 	local sender drain
@@ -75,9 +66,7 @@ boot()
 	send_nmi &
 	sender=$!
 	start=$(cut -d' ' -f1 /proc/uptime)
-	timeout $limit qemu-system-x86_64 -accel kvm -cpu qemu64,+umip,+rdtscp -m 256M -smp 1 \
-		-nodefaults -display none -no-reboot -monitor pipe:$mon \
-		-kernel /guest/bzImage -initrd /guest/initramfs.cpio.gz \
+	timeout $limit $PVM_QEMU -monitor pipe:$mon \
 		-append "$append" -serial file:$log "$@"
 	rc=$?
 	kill $sender $drain 2>/dev/null

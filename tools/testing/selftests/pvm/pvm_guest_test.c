@@ -298,15 +298,6 @@ TEST(fs_gs_base_and_tls)
 	syscall(SYS_arch_prctl, ARCH_SET_GS, 0ul);
 }
 
-static long raw_syscall3(long nr, long a, long b, long c)
-{
-	long ret;
-
-	asm volatile("syscall" : "=a" (ret) : "0" (nr), "D" (a), "S" (b), "d" (c)
-		     : "rcx", "r11", "memory");
-	return ret;
-}
-
 /*
  * The kernel runs with user mode's DS loaded (neither x86-64 Linux nor
  * PVM switches it), so a DS selector with a base must not disturb it: in
@@ -342,11 +333,11 @@ TEST(kernel_runs_with_user_data_segment)
 		struct timespec ts = { 0, 200000 };
 
 		asm volatile("mov %0, %%ds" : : "r" (sel));
-		if (raw_syscall3(SYS_write, fds[1], (long)buf, sizeof(buf)) != sizeof(buf) ||
-		    raw_syscall3(SYS_read, fds[0], (long)back, sizeof(back)) != sizeof(back) ||
+		if (write(fds[1], buf, sizeof(buf)) != sizeof(buf) ||
+		    read(fds[0], back, sizeof(back)) != sizeof(back) ||
 		    memcmp(buf, back, sizeof(buf)))
 			bad++;
-		raw_syscall3(SYS_nanosleep, (long)&ts, 0, 0);
+		nanosleep(&ts, NULL);
 		asm volatile("mov %%ds, %0" : "=r" (now_ds));
 		asm volatile("mov %0, %%ds" : : "r" (old));
 		if (now_ds != sel)
