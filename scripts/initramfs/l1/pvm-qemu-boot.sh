@@ -27,8 +27,8 @@ none) append="$append pvmtest.filter=guest_basics" ;;
 *) append="$append pvmtest.filter=$tests" ;;
 esac
 # A run takes about 100 s with all the guest's tests and 20 s without, under
-# TCG; the limits allow three times that and more.  With the one retry
-# below, both fit the test's timeout in the L1 list.
+# TCG; the limits allow three times that and more, and fit the test's
+# timeout in the L1 list.
 case $tests in
 all) limit=300 ;;
 *) limit=90 ;;
@@ -83,17 +83,8 @@ fail()
 	exit 1
 }
 
-# The emulated bootstrap hangs now and then, not understood yet
-# (docs/design/pvm-guest.md): report a hang in full and boot once more; a
-# second failure of any kind fails the test.
 hung=
-if ! boot "$@"; then
-	echo "QEMU was stopped after $limit s: the guest hung; kvm-pvm's messages and the end of the guest's console:"
-	dmesg | grep kvm_pvm
-	tr -d '\r' <$log | tail -n 10 | sed 's/^/# /'
-	echo "retrying once: known intermittent failure"
-	boot "$@" || { echo "QEMU was stopped after $limit s"; hung=1; }
-fi
+boot "$@" || { echo "QEMU was stopped after $limit s: the guest hung"; hung=1; }
 tr -d '\r' <$log >/tmp/pvm-console.txt
 con=/tmp/pvm-console.txt
 dmesg | grep kvm_pvm

@@ -90,6 +90,39 @@ static void start_user(struct pvm_vm *v, uint64_t ucode, struct kvm_regs *regs)
 	p->r11 = 0x6;
 }
 
+/*
+ * A TSC rate that the host cannot give without scaling (kvm-pvm has none)
+ * is refused, and the vCPU must run at the host's rate instead.  A VM's
+ * default rate applies when its vCPUs are created; with one refused
+ * there, KVM used to leave the vCPU's TSC multiplier at 0, so every TSC
+ * value it computed (the TSC MSR, RDTSC in the emulated bootstrap) was a
+ * constant, and firmware that waits on the TSC hung.
+ */
+TEST_F(pvm, refused_tsc_rate_keeps_the_host_rate)
+{
+	struct {
+		struct kvm_msrs hdr;
+		struct kvm_msr_entry e;
+	} msrs = { .hdr.nmsrs = 1, .e.index = 0x10 };	/* MSR_IA32_TSC */
+	uint64_t first;
+	int khz, vm, vcpu;
+
+	khz = ioctl(self->v.vcpu, KVM_GET_TSC_KHZ, 0);
+	ASSERT_GT(khz, 0);
+	vm = ioctl(self->v.kvm, KVM_CREATE_VM, 0);
+	ASSERT_GE(vm, 0);
+	ASSERT_EQ(ioctl(vm, KVM_SET_TSC_KHZ, khz / 2), 0);
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	ASSERT_GE(vcpu, 0);
+	ASSERT_EQ(ioctl(vcpu, KVM_GET_MSRS, &msrs), 1);
+	first = msrs.e.data;
+	usleep(10000);
+	ASSERT_EQ(ioctl(vcpu, KVM_GET_MSRS, &msrs), 1);
+	EXPECT_GT(msrs.e.data, first);
+	close(vcpu);
+	close(vm);
+}
+
 TEST_F(pvm, msr_reset_values)
 {
 	uint64_t r = self->v.range_msr;
