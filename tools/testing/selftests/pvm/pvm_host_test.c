@@ -100,27 +100,22 @@ static void start_user(struct pvm_vm *v, uint64_t ucode, struct kvm_regs *regs)
  */
 TEST_F(pvm, refused_tsc_rate_keeps_the_host_rate)
 {
-	struct {
-		struct kvm_msrs hdr;
-		struct kvm_msr_entry e;
-	} msrs = { .hdr.nmsrs = 1, .e.index = 0x10 };	/* MSR_IA32_TSC */
+	struct pvm_vm w = {};
 	uint64_t first;
-	int khz, vm, vcpu;
+	int khz;
 
 	khz = ioctl(self->v.vcpu, KVM_GET_TSC_KHZ, 0);
 	ASSERT_GT(khz, 0);
-	vm = ioctl(self->v.kvm, KVM_CREATE_VM, 0);
-	ASSERT_GE(vm, 0);
-	ASSERT_EQ(ioctl(vm, KVM_SET_TSC_KHZ, khz / 2), 0);
-	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
-	ASSERT_GE(vcpu, 0);
-	ASSERT_EQ(ioctl(vcpu, KVM_GET_MSRS, &msrs), 1);
-	first = msrs.e.data;
+	w.vm = ioctl(self->v.kvm, KVM_CREATE_VM, 0);
+	ASSERT_GE(w.vm, 0);
+	ASSERT_EQ(ioctl(w.vm, KVM_SET_TSC_KHZ, khz / 2), 0);
+	w.vcpu = ioctl(w.vm, KVM_CREATE_VCPU, 0);
+	ASSERT_GE(w.vcpu, 0);
+	first = pvm_get_msr(&w, MSR_IA32_TSC);
 	usleep(10000);
-	ASSERT_EQ(ioctl(vcpu, KVM_GET_MSRS, &msrs), 1);
-	EXPECT_GT(msrs.e.data, first);
-	close(vcpu);
-	close(vm);
+	EXPECT_GT(pvm_get_msr(&w, MSR_IA32_TSC), first);
+	close(w.vcpu);
+	close(w.vm);
 }
 
 TEST_F(pvm, msr_reset_values)

@@ -41,6 +41,7 @@
 #define PORT_EV_SYSCALL		0xe3	/* MSR_LSTAR */
 #define PORT_DONE		0xf0
 
+#define MSR_IA32_TSC		0x00000010
 #define MSR_STAR		0xc0000081
 #define MSR_LSTAR		0xc0000082
 #define MSR_FS_BASE		0xc0000100
