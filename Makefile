@@ -6,14 +6,18 @@
 
 S := scripts
 
-.PHONY: help run check bench deps tree host guest selftests initramfs clean distclean
+.PHONY: help run check bench deps tree export series bisect-check host guest selftests initramfs \
+	clean distclean
 
 help:
 	@echo "make run        build what is stale, boot L1 nested, run the tests, print results"
 	@echo "make check      the test suite: static checks, builds, ABI tests, boot tests"
 	@echo "make bench      boot timings (median of RUNS=3 boots; nested ones RUNS_NESTED=1)"
 	@echo "make deps       install the Debian packages the project needs"
-	@echo "make tree       assemble build/linux (linux-source-6.12 + patches/series + overlay)"
+	@echo "make tree       assemble build/linux (linux-source-6.12 + patches/series)"
+	@echo "make export     write build/linux's commits back to patches/"
+	@echo "make series     the series for sending, with a cover letter (build/series)"
+	@echo "make bisect-check  build the host and guest configs at every patch (FROM=N)"
 	@echo "make host       build the L1 host kernel (build/host)"
 	@echo "make guest      build the guest kernel (build/guest)"
 	@echo "make selftests  build tools/testing/selftests/pvm (build/selftests)"
@@ -36,6 +40,15 @@ deps:
 tree: deps
 	@$(S)/tree.sh
 
+export:
+	@$(S)/series.sh export
+
+series: tree
+	@$(S)/series.sh send
+
+bisect-check: tree
+	@$(S)/series.sh bisect-check
+
 host guest: tree
 	@$(S)/kbuild.sh $@
 
@@ -48,7 +61,7 @@ initramfs: host selftests
 
 clean:
 	rm -rf build/host build/guest build/headers build/selftests build/runs \
-		build/check build/logs build/initramfs-* build/*.cpio*
+		build/check build/logs build/initramfs-* build/*.cpio* build/series
 
 distclean:
 	rm -rf build

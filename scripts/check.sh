@@ -84,10 +84,7 @@ shell_syntax()
 checkpatch()
 {
 	local cp=$KSRC/scripts/checkpatch.pl
-	case $1 in
-	*.patch) $cp --strict --no-tree --quiet --show-types "$1" ;;
-	*) $cp --strict --no-tree --quiet --show-types -f "$1" ;;
-	esac
+	$cp --strict --no-tree --quiet --show-types "$1"
 }
 
 uapi_c90()
@@ -121,10 +118,10 @@ t ktap_parser "$ROOT/scripts/test-ktap.sh"
 t l1_list_fits l1_list_fits
 t tree "$ROOT/scripts/tree.sh"
 t series_applies "$ROOT/scripts/tree.sh" --check
-mapfile -t cfiles < <(cd "$ROOT" && git ls-files --cached --others --exclude-standard \
-	$OVERLAY_DIRS | grep -E '\.(c|h|S)$' | sed "s|^|$ROOT/|")
-mapfile -t pfiles < <(ls "$ROOT"/patches/*.patch 2>/dev/null)
-t checkpatch each checkpatch "${cfiles[@]}" "${pfiles[@]}"
+t series "$ROOT/scripts/series.sh" send
+t series_git_am "$ROOT/scripts/series.sh" am-check
+mapfile -t pfiles < <(ls "$BUILD"/series/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null | grep -v /0000-cover-letter)
+t checkpatch each checkpatch "${pfiles[@]}"
 t build_host "$ROOT/scripts/kbuild.sh" host
 t build_guest "$ROOT/scripts/kbuild.sh" guest
 t build_selftests "$ROOT/scripts/selftests.sh"

@@ -8,10 +8,12 @@ LOGDIR=$BUILD/logs
 TARBALL=${LINUX_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
 SOURCE_PKG=linux-source-6.12
 
-# Top-level directories of this repository that mirror kernel paths and are
-# copied over the kernel tree.  Everything else (scripts/, configs/, ...) is
-# project tooling.
-OVERLAY_DIRS="arch Documentation include tools virt"
+# The PVM series: patches/series names the patches in order ('#' starts
+# a comment).
+series_list()
+{
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$ROOT/patches/series"
+}
 
 die()
 {

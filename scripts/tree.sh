@@ -1,14 +1,21 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# Assemble build/linux from Debian's linux-source-6.12, patches/series and
-# the overlay of new files.
+# Assemble build/linux: Debian's linux-source-6.12 with the PVM series
+# (patches/series, git format-patch files) on top, one commit a patch.
 #
 # build/linux is a git repository whose tag 'pristine' is the unpacked
-# source.  The series and the overlay are committed on top of it through a
-# private index, so the work tree is only moved at the end with one
-# 'git reset --hard': files the change does not touch keep their mtimes and
-# an incremental kernel build stays incremental.
+# source and whose branch 'pvm' is the series as last applied.  Each patch
+# is applied the way 'git am' applies it (mailinfo for the author, date
+# and message, then the diff), but through a private index: the work tree
+# is only moved at the end, with one 'git reset --hard', so files the
+# change does not touch keep their mtimes and an incremental kernel build
+# stays incremental.  Committer and author are the patch's, and so are the
+# dates, so the same series gives the same commits on every run.
+#
+# To change the series, commit in build/linux (amend, 'git rebase -i
+# pristine', new commits on top) and run 'make export'; tree.sh refuses
+# to throw away commits or edits that were not exported.
 #
 #   tree.sh          assemble or refresh build/linux
 #   tree.sh --check  only verify that the series applies to the pristine
@@ -17,9 +24,6 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 mode=${1:-assemble}
-export GIT_AUTHOR_NAME=${GIT_AUTHOR_NAME:-pvm-tree}
-export GIT_AUTHOR_EMAIL=${GIT_AUTHOR_EMAIL:-pvm-tree@localhost}
-export GIT_COMMITTER_NAME=pvm-tree GIT_COMMITTER_EMAIL=pvm-tree@localhost
 
 pkg_version()
 {
@@ -28,7 +32,7 @@ pkg_version()
 
 unpack()
 {
-	local tmp=$KSRC.tmp stamp=$1
+	local tmp=$KSRC.tmp stamp=$1 date
 
 	[ -r "$TARBALL" ] ||
 		die "$TARBALL not found: run 'make deps' (Debian package $SOURCE_PKG)"
@@ -40,23 +44,23 @@ unpack()
 	git -C "$tmp" config core.autocrlf false
 	git -C "$tmp" config gc.auto 0
 	git -C "$tmp" add -A -f  # Debian's .gitignore hides the top level
-	git -C "$tmp" commit -q -m "Debian $SOURCE_PKG $(pkg_version) (Linux $(make -s -C "$tmp" kernelversion))"
+	# The tarball's own date and a fixed identity: the same package gives
+	# the same base commit everywhere ('base-commit:' in make series).
+	date="@$(stat -c %Y "$TARBALL") +0000"
+	GIT_AUTHOR_NAME=$SOURCE_PKG GIT_AUTHOR_EMAIL=$SOURCE_PKG@packages.debian.org \
+	GIT_COMMITTER_NAME=$SOURCE_PKG GIT_COMMITTER_EMAIL=$SOURCE_PKG@packages.debian.org \
+	GIT_AUTHOR_DATE=$date GIT_COMMITTER_DATE=$date \
+		git -C "$tmp" commit -q -m "Debian $SOURCE_PKG $(pkg_version) (Linux $(make -s -C "$tmp" kernelversion))"
 	git -C "$tmp" tag pristine
 	echo "$stamp" >"$tmp/.git/pvm-source"
 	mv "$tmp" "$KSRC"
 }
 
-series()
-{
-	sed -e 's/#.*//' -e 's/[[:space:]]*$//' -e '/^$/d' "$ROOT/patches/series"
-}
-
-# Build the commit chain pristine -> patches -> overlay in a private index
-# and print the final commit.
+# Apply the series to 'pristine' in a private index and print the last
+# commit.
 compose()
 {
-	local idx parent tree p info msg subject
-	local kver
+	local idx parent tree p info msg kver
 
 	kver=$(make -s -C "$KSRC" kernelversion)
 	idx=$(mktemp "$BUILD/.tree-index.XXXXXX")
@@ -67,27 +71,34 @@ compose()
 
 	git read-tree pristine
 	parent=$(git rev-parse pristine)
-	for p in $(series); do
+	for p in $(series_list); do
 		[ -f "$ROOT/patches/$p" ] || die "patches/series names $p, which does not exist"
-		if ! git apply --cached "$ROOT/patches/$p" >&2; then
+		git mailinfo "$msg" /dev/null <"$ROOT/patches/$p" >"$info"
+		if ! git apply --cached --whitespace=nowarn "$ROOT/patches/$p" >&2; then
 			die "patch $p does not apply to Linux $kver ($SOURCE_PKG $(pkg_version)); rebase it on that version"
 		fi
-		git mailinfo "$msg" /dev/null <"$ROOT/patches/$p" >"$info"
-		subject=$(sed -n 's/^Subject: //p' "$info")
 		tree=$(git write-tree)
-		parent=$(printf '%s\n\n%s\n' "${subject:-$p}" "$(cat "$msg")" |
-			 GIT_AUTHOR_NAME=$(sed -n 's/^Author: //p' "$info") \
-			 GIT_AUTHOR_EMAIL=$(sed -n 's/^Email: //p' "$info") \
-			 git commit-tree "$tree" -p "$parent")
+		parent=$(mailinfo_commit "$info" "$msg" "$tree" "$parent")
 	done
-
-	(cd "$ROOT" && for d in $OVERLAY_DIRS; do
-		[ -d "$d" ] && git --work-tree="$ROOT" add -f --ignore-removal -- "$d"
-	done; true)
-	tree=$(git write-tree)
-	parent=$(echo "overlay: new files of the PVM project" |
-		 git commit-tree "$tree" -p "$parent")
 	echo "$parent"
+}
+
+# mailinfo_commit INFO MSG TREE PARENT: the commit 'git am
+# --committer-date-is-author-date' would make from one patch.
+mailinfo_commit()
+{
+	local info=$1 msg=$2 subject name email date
+
+	subject=$(sed -n 's/^Subject: //p' "$info")
+	name=$(sed -n 's/^Author: //p' "$info")
+	email=$(sed -n 's/^Email: //p' "$info")
+	date=$(sed -n 's/^Date: //p' "$info")
+	[ -n "$subject" ] && [ -n "$name" ] && [ -n "$date" ] ||
+		die "a patch of patches/series lacks a subject, author or date"
+	printf '%s\n\n%s\n' "$subject" "$(cat "$msg")" |
+		GIT_AUTHOR_NAME=$name GIT_AUTHOR_EMAIL=$email GIT_AUTHOR_DATE=$date \
+		GIT_COMMITTER_NAME=$name GIT_COMMITTER_EMAIL=$email GIT_COMMITTER_DATE=$date \
+		git commit-tree "$3" -p "$4"
 }
 
 mkdir -p "$BUILD"
@@ -96,7 +107,7 @@ stamp="$TARBALL $(stat -c '%s %Y' "$TARBALL" 2>/dev/null || echo missing)"
 if [ "$mode" = --check ]; then
 	[ -d "$KSRC/.git" ] || unpack "$stamp"
 	compose >/dev/null
-	echo "patches/series ($(series | wc -l) patches) applies to Linux $(make -s -C "$KSRC" kernelversion)"
+	echo "patches/series ($(series_list | wc -l) patches) applies to Linux $(make -s -C "$KSRC" kernelversion)"
 	exit 0
 fi
 
@@ -104,16 +115,33 @@ if [ ! -d "$KSRC/.git" ] || [ "$(cat "$KSRC/.git/pvm-source" 2>/dev/null)" != "$
 	unpack "$stamp"
 fi
 
-if [ -n "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ] && [ -z "${FORCE:-}" ]; then
-	git -C "$KSRC" status --short --untracked-files=no | head -n 20 >&2
-	die "build/linux has local edits (above) that a refresh would discard; move them into the overlay or patches/, or run 'make tree FORCE=1'"
+new=$(compose)
+if [ -z "${FORCE:-}" ]; then
+	if [ -n "$(git -C "$KSRC" status --porcelain --untracked-files=no)" ]; then
+		git -C "$KSRC" status --short --untracked-files=no | head -n 20 >&2
+		die "build/linux has edits (above) that a refresh would discard: commit them there and run 'make export', or run 'make tree FORCE=1'"
+	fi
+	# Commits made in build/linux since the last refresh (recorded as
+	# refs/pvm/applied) would be lost too, unless 'make export' put them
+	# into patches/: then the series gives them again, patch for patch.
+	last=$(git -C "$KSRC" rev-parse -q --verify refs/pvm/applied || git -C "$KSRC" rev-parse HEAD)
+	if [ "$(git -C "$KSRC" rev-parse HEAD)" != "$last" ] &&
+	   [ "$(git -C "$KSRC" log --format='%T %s' pristine..HEAD)" != \
+	     "$(git -C "$KSRC" log --format='%T %s' "pristine..$new")" ]; then
+		git -C "$KSRC" log --oneline "$last..HEAD" | head -n 20 >&2
+		die "build/linux has commits that patches/ does not hold (above): run 'make export' to keep them, or 'make tree FORCE=1' to drop them"
+	fi
 fi
 
-new=$(compose)
 if [ "$(git -C "$KSRC" rev-parse HEAD^{tree})" = "$(git -C "$KSRC" rev-parse "$new^{tree}")" ]; then
 	echo "build/linux is up to date"
 else
 	git -C "$KSRC" reset -q --hard "$new"
-	echo "build/linux refreshed: $(series | wc -l) patches and the overlay on $(git -C "$KSRC" log -1 --format=%s pristine)"
+	echo "build/linux refreshed: $(series_list | wc -l) patches on $(git -C "$KSRC" log -1 --format=%s pristine)"
 fi
-git -C "$KSRC" branch -f pvm "$new" >/dev/null 2>&1 || true
+# Leave the series checked out as branch 'pvm', so that commits made in
+# build/linux extend it, and remember what was applied.
+git -C "$KSRC" update-ref refs/heads/pvm "$new"
+git -C "$KSRC" update-ref refs/pvm/applied "$new"
+git -C "$KSRC" symbolic-ref HEAD refs/heads/pvm
+git -C "$KSRC" reset -q --soft "$new"
