@@ -87,6 +87,11 @@ checkpatch()
 	$cp --strict --no-tree --quiet --show-types "$1"
 }
 
+checkpatch_file()
+{
+	$KSRC/scripts/checkpatch.pl --strict --no-tree --quiet --show-types -f "$1"
+}
+
 uapi_c90()
 {
 	echo '#include <asm/pvm_para.h>' |
@@ -122,6 +127,11 @@ t series "$ROOT/scripts/series.sh" send
 t series_git_am "$ROOT/scripts/series.sh" am-check
 mapfile -t pfiles < <(ls "$BUILD"/series/[0-9][0-9][0-9][0-9]-*.patch 2>/dev/null | grep -v /0000-cover-letter)
 t checkpatch each checkpatch "${pfiles[@]}"
+# The new files once more as whole files: file mode sees all of a file,
+# not only its added lines with their context.
+mapfile -t nfiles < <(git -C "$KSRC" diff --name-only --diff-filter=A pristine pvm |
+	grep -E '\.(c|h|S)$' | sed "s|^|$KSRC/|")
+t checkpatch_new_files each checkpatch_file "${nfiles[@]}"
 t build_host "$ROOT/scripts/kbuild.sh" host
 t build_guest "$ROOT/scripts/kbuild.sh" guest
 t build_selftests "$ROOT/scripts/selftests.sh"

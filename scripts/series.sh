@@ -17,7 +17,7 @@
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
-[ -d "$KSRC/.git" ] || die "no build/linux: run 'make tree'"
+[ -e "$KSRC/.git" ] || die "no build/linux: run 'make tree'"
 
 g()
 {
