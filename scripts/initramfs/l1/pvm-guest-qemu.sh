@@ -20,3 +20,28 @@ PVM_QEMU="qemu-system-x86_64 -accel kvm -cpu qemu64,+umip,+rdtscp -m 256M -smp 1
 # DS with a base (the x86 ldt_gdt test loads one) sent its locked accesses
 # astray (docs/design/pvm-guest.md).
 PVM_APPEND="console=ttyS0 noreplace-smp"
+
+# kvm-pvm reports the course of a guest through its tracepoints
+# (events/kvm_pvm in tracefs), not in the kernel log.  pvm_trace_start
+# EVENT... empties the trace buffer and enables those kvm_pvm events only;
+# pvm_trace_stop disables them again and leaves what they recorded in
+# $PVM_TRACE_LOG.
+PVM_TRACEFS=/sys/kernel/tracing
+PVM_TRACE_LOG=/tmp/pvm-trace.txt
+pvm_trace_start()
+{
+	local e
+
+	[ -d $PVM_TRACEFS/events/kvm_pvm ] || return 1
+	echo 0 >$PVM_TRACEFS/events/kvm_pvm/enable
+	for e in "$@"; do
+		echo 1 >$PVM_TRACEFS/events/kvm_pvm/$e/enable || return 1
+	done
+	echo >$PVM_TRACEFS/trace
+}
+
+pvm_trace_stop()
+{
+	echo 0 >$PVM_TRACEFS/events/kvm_pvm/enable
+	grep -v '^#' $PVM_TRACEFS/trace >$PVM_TRACE_LOG
+}

@@ -83,12 +83,18 @@ fail()
 	exit 1
 }
 
+# kvm-pvm traces the switch from the bootstrap to PVM mode.
+pvm_trace_start kvm_pvm_enter_pvm_mode ||
+	{ echo "kvm-pvm has no tracepoints in $PVM_TRACEFS"; exit 1; }
 hung=
 boot "$@" || { echo "QEMU was stopped after $limit s: the guest hung"; hung=1; }
+pvm_trace_stop
 tr -d '\r' <$log >/tmp/pvm-console.txt
 con=/tmp/pvm-console.txt
 dmesg | grep kvm_pvm
-dmesg | grep -q 'kvm_pvm: vcpu0: PVM mode at' || fail "the guest never reached PVM mode"
+cat $PVM_TRACE_LOG
+grep -q 'kvm_pvm_enter_pvm_mode: vcpu 0 PVM mode at ' $PVM_TRACE_LOG ||
+	fail "the guest never reached PVM mode"
 # In PVM mode the decompressor finds the hypervisor, reads the range it
 # allows and moves the kernel to the top of it ...
 grep -q '^PVM hypervisor found: moving the kernel into 0x' $con ||
