@@ -118,7 +118,8 @@ l1_boot()
 echo "== make check: $(date -u '+%F %T') UTC"
 t deps "$ROOT/scripts/deps.sh"
 t script_syntax each shell_syntax "$ROOT"/scripts/*.sh "$ROOT"/scripts/*.py \
-	"$ROOT"/scripts/initramfs/init "$ROOT"/scripts/initramfs/*/*.sh "$ROOT/.ci/run"
+	"$ROOT"/scripts/initramfs/init "$ROOT"/scripts/initramfs/*.sh \
+	"$ROOT"/scripts/initramfs/*/*.sh "$ROOT/.ci/run"
 t ktap_parser "$ROOT/scripts/test-ktap.sh"
 t l1_list_fits l1_list_fits
 t tree "$ROOT/scripts/tree.sh"

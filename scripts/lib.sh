@@ -101,11 +101,6 @@ boot_guest_native()
 PIE_TEST_RANGE=0xffffd90000000000-0xffffe90000000000
 PIE_BAD_RANGE=0xffffd90000000000-0xffffe90000001000
 
-# Indent a test's output by one KTAP level; lines that are not KTAP become
-# diagnostics so that a parser never mistakes them for results.  (The
-# images' init carries its own copy: it runs under busybox.)
-nest()
-{
-	awk '/^[ ]*(KTAP version|TAP version|[0-9]+\.\.[0-9]+|ok |not ok |#)/ { print "    " $0; next }
-	     { print "    # " $0 }'
-}
+# nest: indent a test's output by one KTAP level (one definition, shared
+# with the images' init).
+. "$ROOT/scripts/initramfs/ktap-nest.sh"

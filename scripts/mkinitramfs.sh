@@ -22,6 +22,8 @@ dpkg-query -W busybox-static >/dev/null 2>&1 && [ -x "$busybox" ] ||
 cp "$busybox" "$root/bin/busybox"
 ln -s busybox "$root/bin/sh"
 install -m 755 "$ROOT/scripts/initramfs/init" "$root/init"
+# The init's nest(), the same definition that lib.sh sources.
+install -m 644 "$ROOT/scripts/initramfs/ktap-nest.sh" "$root/lib/ktap-nest.sh"
 mknod -m 600 "$root/dev/console" c 5 1
 echo "$what" >"$root/etc/pvm-role"
 echo "$LOG_ALARM" >"$root/etc/log-alarm"
@@ -61,18 +63,20 @@ guest)
 	cp -a "$BUILD/guest/modules-install/lib/modules/$rel" "$root/lib/modules/"
 	# The x86 selftests are dynamically linked: bring glibc along.
 	mkdir -p "$root/tests/x86"
-	known=$ROOT/scripts/initramfs/guest/x86-known-failures
-	known_pvm=$ROOT/scripts/initramfs/guest/x86-pvm-known-failures
+	# known FILE NAME: the reason FILE gives for x86 selftest NAME, if any.
+	known()
+	{
+		awk -F'\t' -v n="$2" '$1 == n { print $2 }' "$ROOT/scripts/initramfs/guest/$1"
+	}
 	for t in "$BUILD"/selftests/x86/*_64; do
 		n=$(basename "$t")
 		cp "$t" "$root/tests/x86/$n"
 		copy_libs "$t"
-		reason=$(awk -F'\t' -v n="${n%_64}" '$1 == n { print $2 }' "$known")
-		pvm=$(awk -F'\t' -v n="${n%_64}" '$1 == n { print $2 }' "$known_pvm")
+		# A known failure runs under xfail.sh, in its list's mode.
+		mode=always reason=$(known x86-known-failures "${n%_64}")
+		[ -n "$reason" ] || mode=pvm reason=$(known x86-pvm-known-failures "${n%_64}")
 		if [ -n "$reason" ]; then
-			echo "x86_${n%_64} 600 /tests/xfail.sh '$reason' /tests/x86/$n"
-		elif [ -n "$pvm" ]; then
-			echo "x86_${n%_64} 600 /tests/xfail-pvm.sh '$pvm' /tests/x86/$n"
+			echo "x86_${n%_64} 600 /tests/xfail.sh $mode '$reason' /tests/x86/$n"
 		else
 			echo "x86_${n%_64} 600 /tests/x86/$n"
 		fi >>"$root/tests/list"
