@@ -58,6 +58,8 @@ guest)
 	[ -x "$BUILD/selftests/pvm/pvm_abi_test" ] || die "no PVM selftests: run 'make selftests'"
 	install -m 755 "$ROOT"/scripts/initramfs/guest/*.sh "$root/tests/"
 	cp -a "$BUILD/selftests/pvm" "$root/tests/pvm"
+	# The host tests need kvm-pvm: they run in L1, not here.
+	rm -rf "$root/tests/pvm/host" "$root/tests/pvm/lib"
 	cp "$ROOT/scripts/initramfs/guest/list" "$root/tests/list"
 	rel=$(kernel_release guest)
 	cp -a "$BUILD/guest/modules-install/lib/modules/$rel" "$root/lib/modules/"
@@ -102,9 +104,11 @@ l1)
 	cp "$BUILD/guest/arch/x86/boot/bzImage" "$root/guest/bzImage"
 	cp "$BUILD/guest-initramfs.cpio.gz" "$root/guest/initramfs.cpio.gz"
 
-	[ -x "$BUILD/selftests/pvm/pvm_host_test" ] || die "no PVM host selftests: run 'make selftests'"
-	mkdir -p "$root/tests/pvm"
-	cp "$BUILD/selftests/pvm/pvm_host_test" "$BUILD/selftests/pvm/pvm_host_bench" "$root/tests/pvm/"
+	ls "$BUILD"/selftests/pvm/host/*_test >/dev/null 2>&1 ||
+		die "no PVM host selftests: run 'make selftests'"
+	mkdir -p "$root/tests/pvm/host"
+	cp "$BUILD"/selftests/pvm/host/*_test "$root/tests/pvm/host/"
+	cp "$BUILD/selftests/pvm/pvm_host_bench" "$root/tests/pvm/"
 	install -m 755 "$ROOT"/scripts/initramfs/l1/*.sh "$root/tests/"
 	cp "$ROOT/scripts/initramfs/l1/list" "$root/tests/list"
 	# Uncompressed: under TCG, inflating ~100 MB costs more than loading it.
