@@ -13,7 +13,7 @@
 #                           pristine source and gives build/linux's tree
 #   series.sh bisect-check  build the host and guest configs at every patch
 #                           boundary (FROM=N starts at patch N); one line a
-#                           patch
+#                           patch, the logs of failures in build/logs/
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -100,23 +100,31 @@ am_check()
 	return $rc
 }
 
+# Builds at every boundary in build/linux itself, into build/host and
+# build/guest: the same paths as the ordinary builds, so that ccache finds
+# what they compiled and make rebuilds only what a patch touched.  The
+# tree goes back to branch pvm at the end, whatever happens.
 bisect_check()
 {
-	local wt=$BUILD/bisect from=${FROM:-1} i=0 h s t0 fail=0 cfg
+	local from=${FROM:-1} i=0 h s t0 fail=0 cfg head
 
-	[ -d "$wt/linux" ] || g worktree add -q --detach "$wt/linux" pristine
+	[ -z "$(g status --porcelain --untracked-files=no)" ] ||
+		die "build/linux has uncommitted edits: commit or drop them first"
+	head=$(g symbolic-ref -q HEAD || g rev-parse HEAD)
+	mkdir -p "$LOGDIR"
+	trap 'g checkout -q "${head#refs/heads/}"' EXIT
 	for h in $(g rev-list --reverse pristine..pvm); do
 		i=$((i + 1))
 		[ $i -ge "$from" ] || continue
 		s=$(g log -1 --format=%s "$h")
 		t0=$(now)
-		git -C "$wt/linux" checkout -q --detach "$h"
+		g checkout -q --detach "$h"
 		for cfg in host guest; do
-			if ! BUILD=$wt KCONFIG_LENIENT=1 "$ROOT/scripts/kbuild.sh" "$cfg" >"$wt/$cfg.log" 2>&1; then
+			if ! KCONFIG_LENIENT=1 "$ROOT/scripts/kbuild.sh" "$cfg" >"$LOGDIR/bisect-$cfg.log" 2>&1; then
 				printf '%02d FAILED %-6s %s\n' $i "$cfg" "$s"
-				cp "$wt/$cfg.log" "$wt/$(printf %02d $i)-$cfg.log"
-				{ grep -E 'error:|Error [0-9]|undefined reference' "$wt/$cfg.log" | head -n 10
-				  tail -n 5 "$wt/$cfg.log"; } | sed 's/^/   | /'
+				cp "$LOGDIR/bisect-$cfg.log" "$LOGDIR/bisect-$(printf %02d $i)-$cfg.log"
+				{ grep -E 'error:|Error [0-9]|undefined reference' "$LOGDIR/bisect-$cfg.log" | head -n 10
+				  tail -n 3 "$LOGDIR/bisect-$cfg.log"; } | sed 's/^/   | /'
 				fail=1
 				continue 2
 			fi
