@@ -112,7 +112,8 @@ bisect_check()
 		die "build/linux has uncommitted edits: commit or drop them first"
 	head=$(g symbolic-ref -q HEAD || g rev-parse HEAD)
 	mkdir -p "$LOGDIR"
-	trap 'g checkout -q "${head#refs/heads/}"' EXIT
+	# Expanded now: at EXIT the function's locals are gone (set -u).
+	trap "g checkout -q '${head#refs/heads/}'" EXIT
 	for h in $(g rev-list --reverse pristine..pvm); do
 		i=$((i + 1))
 		[ $i -ge "$from" ] || continue

@@ -7,8 +7,10 @@
 # emulates SGDT and friends for user mode, which decodes user instructions
 # through its own GDT) and RDTSCP (the guest's MSR test reads back TSC_AUX
 # with it).  "-cpu max" is not used yet: with it the guest hangs under
-# microvm (docs/design/pvm-guest.md).
-PVM_QEMU="qemu-system-x86_64 -accel kvm -cpu qemu64,+umip,+rdtscp -m 256M -smp 1
+# microvm (docs/design/pvm-guest.md).  QEMU runs on L1's CPU 1, so that
+# the guest's CPU 0 is never the host's: a guest that read the host's CPU
+# number (the host GDT's CPUNODE entry) instead of its own would see 1.
+PVM_QEMU="taskset -c 1 qemu-system-x86_64 -accel kvm -cpu qemu64,+umip,+rdtscp -m 256M -smp 1
 	-nodefaults -display none -no-reboot
 	-kernel /guest/bzImage -initrd /guest/initramfs.cpio.gz"
 
