@@ -6,13 +6,14 @@
 
 S := scripts
 
-.PHONY: help run check bench deps tree export series bisect-check host guest selftests initramfs \
+.PHONY: help run check bench fuzz deps tree export series bisect-check host guest selftests initramfs \
 	clean distclean
 
 help:
 	@echo "make run        build what is stale, boot L1 nested, run the tests, print results"
 	@echo "make check      the test suite: static checks, builds, ABI tests, boot tests"
 	@echo "make bench      boot timings (median of RUNS=3 boots; nested ones RUNS_NESTED=1)"
+	@echo "make fuzz       kvm-pvm's fuzzer in L1 for FUZZ_MIN minutes (30), FUZZ_SEED"
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make tree       assemble build/linux (linux-source-6.12 + patches/series)"
 	@echo "make export     write build/linux's commits back to patches/"
@@ -33,6 +34,9 @@ check:
 
 bench:
 	@$(S)/bench.sh
+
+fuzz:
+	@$(S)/fuzz.sh
 
 deps:
 	@$(S)/deps.sh

@@ -73,9 +73,9 @@ log_clean()
 
 l1_append="console=ttyS0 pvmtest.ktap=ttyS1 panic=-1 loglevel=7"
 guest_append="console=ttyS0 pvmtest.ktap=ttyS1 panic=-1 loglevel=7"
-# Above the sum of the L1 list's timeouts (1880 s without the bench_*
-# entries), so that a stuck test is stopped, and named, by L1's init.
-L1_TIMEOUT=${L1_TIMEOUT:-2000}
+# Above the sum of the L1 list's timeouts (2000 s without the bench_* and
+# fuzz_* entries), so that a stuck test is stopped, and named, by L1's init.
+L1_TIMEOUT=${L1_TIMEOUT:-2100}
 
 # Both boots hide SMAP: QEMU 7.2's TCG reads the stack of a CPL 3 far
 # return or IRET (LRET, IRETQ) with a supervisor access.  With SMAP that is

@@ -108,7 +108,7 @@ l1)
 		die "no PVM host selftests: run 'make selftests'"
 	mkdir -p "$root/tests/pvm/host"
 	cp "$BUILD"/selftests/pvm/host/*_test "$root/tests/pvm/host/"
-	cp "$BUILD/selftests/pvm/pvm_host_bench" "$root/tests/pvm/"
+	cp "$BUILD/selftests/pvm/pvm_host_bench" "$BUILD/selftests/pvm/pvm_fuzz" "$root/tests/pvm/"
 	install -m 755 "$ROOT"/scripts/initramfs/l1/*.sh "$root/tests/"
 	cp "$ROOT/scripts/initramfs/l1/list" "$root/tests/list"
 	# Uncompressed: under TCG, inflating ~100 MB costs more than loading it.
