@@ -6,7 +6,7 @@
 
 S := scripts
 
-.PHONY: help run check bench fuzz deps tree export series bisect-check host guest selftests initramfs \
+.PHONY: help run check bench fuzz soak deps tree export series bisect-check host guest selftests initramfs \
 	clean distclean
 
 help:
@@ -14,6 +14,7 @@ help:
 	@echo "make check      the test suite: static checks, builds, ABI tests, boot tests"
 	@echo "make bench      boot timings (median of RUNS=3 boots; nested ones RUNS_NESTED=1)"
 	@echo "make fuzz       kvm-pvm's fuzzer in L1 for FUZZ_MIN minutes (30), FUZZ_SEED"
+	@echo "make soak       stress-ng and trinity in the PVM guest for SOAK_MIN minutes (10)"
 	@echo "make deps       install the Debian packages the project needs"
 	@echo "make tree       assemble build/linux (linux-source-6.12 + patches/series)"
 	@echo "make export     write build/linux's commits back to patches/"
@@ -37,6 +38,9 @@ bench:
 
 fuzz:
 	@$(S)/fuzz.sh
+
+soak:
+	@$(S)/soak.sh
 
 deps:
 	@$(S)/deps.sh

@@ -13,6 +13,7 @@ pkgs=(
 	gcc-multilib libc6-dev-i386	# the x86 selftests need -m32 even for 64-bit tests
 	qemu-system-x86			# L0 runs L1; the L1 image carries it too
 	git perl python3 rsync	# tree, checkpatch, KTAP summary, headers_install
+	stress-ng trinity		# make soak: the PVM guest's load (its image carries both)
 )
 
 missing=()

@@ -83,6 +83,20 @@ guest)
 			echo "x86_${n%_64} 600 /tests/x86/$n"
 		fi >>"$root/tests/list"
 	done
+	# make soak (soak.sh, PVM_SOAK_TOOLS=1): Debian's stress-ng and trinity,
+	# with their libraries as above, and the user trinity runs as.  Only
+	# then: they add about 12 MB, compressed, to every guest boot.
+	if [ -n "${PVM_SOAK_TOOLS:-}" ]; then
+		for f in /usr/bin/stress-ng /usr/bin/trinity; do
+			[ -x "$f" ] || die "$f missing: run 'make deps' (stress-ng, trinity)"
+			copy_with_libs "$f"
+		done
+		grep -qs '^root:' "$root/etc/passwd" || echo 'root:x:0:0:root:/root:/bin/sh' >>"$root/etc/passwd"
+		grep -qs '^nobody:' "$root/etc/passwd" ||
+			echo 'nobody:x:65534:65534:nobody:/nonexistent:/bin/false' >>"$root/etc/passwd"
+		grep -qs '^root:' "$root/etc/group" || echo 'root:x:0:' >>"$root/etc/group"
+		grep -qs '^nogroup:' "$root/etc/group" || echo 'nogroup:x:65534:' >>"$root/etc/group"
+	fi
 	(cd "$root" && find . | cpio -o -H newc --quiet) | gzip -1 >"$BUILD/guest-initramfs.cpio.gz"
 	echo "guest image: $(du -h "$BUILD/guest-initramfs.cpio.gz" | cut -f1)"
 	;;

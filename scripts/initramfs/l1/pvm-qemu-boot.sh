@@ -12,7 +12,9 @@
 # nests under this test's result.  TESTS "none" checks the boot up to the
 # start of init and the power-off only: with QEMU's microvm machine the
 # guest's user-mode console output is lost (docs/design/pvm-guest.md).  The remaining arguments go to QEMU
-# (the firmware: SeaBIOS by default).
+# (the firmware: SeaBIOS by default).  PVM_BOOT_APPEND, if set, is added
+# to the guest's command line and PVM_BOOT_LIMIT replaces QEMU's time
+# limit (pvm-soak.sh, whose guest runs for minutes).
 modprobe kvm-pvm || exit 1
 tests=$1
 shift
@@ -20,7 +22,7 @@ shift
 # pvmtest.pvm=1: the guest's pvm_guest_test checks that it runs as one.
 # pvmtest.nmi=1: its nmi_from_outside test waits for the NMI that
 # send_nmi() below delivers through QEMU's monitor.
-append="$PVM_APPEND earlyprintk=ttyS0 pvmtest.pvm=1 pvmtest.nmi=1"
+append="$PVM_APPEND earlyprintk=ttyS0 pvmtest.pvm=1 pvmtest.nmi=1${PVM_BOOT_APPEND:+ $PVM_BOOT_APPEND}"
 case $tests in
 all) ;;
 none) append="$append pvmtest.filter=guest_basics" ;;
@@ -33,6 +35,7 @@ case $tests in
 all) limit=300 ;;
 *) limit=90 ;;
 esac
+limit=${PVM_BOOT_LIMIT:-$limit}
 log=/tmp/pvm-console.log
 mon=/tmp/pvm-monitor
 
