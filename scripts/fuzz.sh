@@ -19,13 +19,7 @@ args=$(echo "${FUZZ_ARGS:-}" | tr -s ' ' +)
 [[ $min =~ ^[0-9]+$ && $min -gt 0 && $seed =~ ^[0-9]+$ ]] ||
 	die "FUZZ_MIN must be a positive number of minutes, FUZZ_SEED a number"
 
-stage deps "$ROOT/scripts/deps.sh" &&
-stage tree "$ROOT/scripts/tree.sh" &&
-stage build-host "$ROOT/scripts/kbuild.sh" host &&
-stage build-guest "$ROOT/scripts/kbuild.sh" guest &&
-stage build-selftests "$ROOT/scripts/selftests.sh" &&
-stage image-guest "$ROOT/scripts/mkinitramfs.sh" guest &&
-stage image-l1 "$ROOT/scripts/mkinitramfs.sh" l1 || exit 1
+build_stages || exit 1
 
 # L1's boot and module load take minutes under TCG; give them ten more.
 l1_append="$l1_append pvmtest.filter=fuzz_pvm pvmtest.fuzz_min=$min pvmtest.fuzz_seed=$seed${args:+ pvmtest.fuzz_args=$args}" \

@@ -51,6 +51,19 @@ stage()
 	return "$rc"
 }
 
+# build_stages: everything an L1 boot needs, built where stale, one stage
+# line each (make run, make fuzz, make soak).
+build_stages()
+{
+	stage deps "$ROOT/scripts/deps.sh" &&
+		stage tree "$ROOT/scripts/tree.sh" &&
+		stage build-host "$ROOT/scripts/kbuild.sh" host &&
+		stage build-guest "$ROOT/scripts/kbuild.sh" guest &&
+		stage build-selftests "$ROOT/scripts/selftests.sh" &&
+		stage image-guest "$ROOT/scripts/mkinitramfs.sh" guest &&
+		stage image-l1 "$ROOT/scripts/mkinitramfs.sh" l1
+}
+
 kernel_release()
 {
 	cat "$BUILD/$1/include/config/kernel.release" 2>/dev/null ||

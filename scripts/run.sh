@@ -8,13 +8,7 @@ set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 
 t0=$(now)
-stage deps "$ROOT/scripts/deps.sh" &&
-stage tree "$ROOT/scripts/tree.sh" &&
-stage build-host "$ROOT/scripts/kbuild.sh" host &&
-stage build-guest "$ROOT/scripts/kbuild.sh" guest &&
-stage build-selftests "$ROOT/scripts/selftests.sh" &&
-stage image-guest "$ROOT/scripts/mkinitramfs.sh" guest &&
-stage image-l1 "$ROOT/scripts/mkinitramfs.sh" l1 || exit 1
+build_stages || exit 1
 stage boot-l1 boot_l1
 booted=$?
 

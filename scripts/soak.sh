@@ -17,13 +17,7 @@ min=${SOAK_MIN:-10}
 [[ $min =~ ^[0-9]+$ ]] && min=$((10#$min)) && [ "$min" -gt 0 ] ||
 	die "SOAK_MIN must be a positive number of minutes"
 
-stage deps "$ROOT/scripts/deps.sh" &&
-stage tree "$ROOT/scripts/tree.sh" &&
-stage build-host "$ROOT/scripts/kbuild.sh" host &&
-stage build-guest "$ROOT/scripts/kbuild.sh" guest &&
-stage build-selftests "$ROOT/scripts/selftests.sh" &&
-PVM_SOAK_TOOLS=1 stage image-guest "$ROOT/scripts/mkinitramfs.sh" guest &&
-stage image-l1 "$ROOT/scripts/mkinitramfs.sh" l1 || exit 1
+PVM_SOAK_TOOLS=1 build_stages || exit 1
 
 # pvm-soak.sh gives the guest's QEMU the soak and 600 s; L1's boot and
 # module load take minutes under TCG: five more.
