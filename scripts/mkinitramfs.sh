@@ -24,6 +24,7 @@ ln -s busybox "$root/bin/sh"
 install -m 755 "$ROOT/scripts/initramfs/init" "$root/init"
 # The init's nest(), the same definition that lib.sh sources.
 install -m 644 "$ROOT/scripts/initramfs/ktap-nest.sh" "$root/lib/ktap-nest.sh"
+install -m 644 "$ROOT/scripts/initramfs/cmdline-minutes.sh" "$root/lib/cmdline-minutes.sh"
 mknod -m 600 "$root/dev/console" c 5 1
 echo "$what" >"$root/etc/pvm-role"
 echo "$LOG_ALARM" >"$root/etc/log-alarm"

@@ -10,17 +10,8 @@
 # after the end of the logs of what failed, and exits 0 only when no
 # stressor failed and trinity reached 100,000 system calls.  The full logs
 # stay in /tmp/soak.
-min=10
-for arg in $(cat /proc/cmdline); do
-	case $arg in
-	pvmtest.soak_min=*) min=${arg#pvmtest.soak_min=} ;;
-	esac
-done
-case $min in
-'' | *[!0-9]*) echo "pvmtest.soak_min=$min is not a number of minutes"; exit 1 ;;
-esac
-min=$(echo "$min" | sed 's/^0*//')
-[ -n "$min" ] || { echo "pvmtest.soak_min=0: nothing to run"; exit 1; }
+. /lib/cmdline-minutes.sh
+min=$(cmdline_minutes pvmtest.soak_min 10) || { echo "$min"; exit 1; }
 
 up()
 {

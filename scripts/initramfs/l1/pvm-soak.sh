@@ -8,17 +8,8 @@
 # console,
 #   soak: guest panics P
 # and the test fails when P is not 0.
-min=10
-for arg in $(cat /proc/cmdline); do
-	case $arg in
-	pvmtest.soak_min=*) min=${arg#pvmtest.soak_min=} ;;
-	esac
-done
-case $min in
-'' | *[!0-9]*) echo "pvmtest.soak_min=$min is not a number of minutes"; exit 1 ;;
-esac
-min=$(echo "$min" | sed 's/^0*//')
-[ -n "$min" ] || { echo "pvmtest.soak_min=0: nothing to run"; exit 1; }
+. /lib/cmdline-minutes.sh
+min=$(cmdline_minutes pvmtest.soak_min 10) || { echo "$min"; exit 1; }
 
 rm -f /tmp/pvm-console.txt
 PVM_BOOT_APPEND="pvmtest.soak_min=$min" PVM_BOOT_LIMIT=$((min * 60 + 600)) \
